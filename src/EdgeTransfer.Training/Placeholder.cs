@@ -1,0 +1,3 @@
+namespace EdgeTransfer.Training;
+/// <summary>x</summary>
+public static class TrainingPlaceholder { }

@@ -1,0 +1,7 @@
+namespace EdgeTransfer.Training.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.True(true);
+}
