@@ -1,0 +1,58 @@
+using System.Diagnostics.CodeAnalysis;
+using EdgeTransfer.Artifacts.Checkpoints;
+using EdgeTransfer.Artifacts.Manifest;
+using EdgeTransfer.Artifacts.Preprocessing;
+
+namespace EdgeTransfer.Artifacts.Bundles;
+
+/// <summary>A verified bundle: its manifest and the full path of each file by role. Made by <see cref="BundleReader.Open"/>.</summary>
+public sealed class Bundle
+{
+    private readonly Dictionary<string, string> _paths;
+
+    internal Bundle(string directoryPath, string displayName, BundleManifest manifest, IReadOnlyList<string> warnings)
+    {
+        DirectoryPath = directoryPath;
+        DisplayName = displayName;
+        Manifest = manifest;
+        Warnings = warnings;
+        _paths = manifest.Files.ToDictionary(f => f.Role, f => Path.Combine(directoryPath, f.Path.Replace('/', Path.DirectorySeparatorChar)), StringComparer.Ordinal);
+    }
+
+    /// <summary>The full path of the bundle directory.</summary>
+    public string DirectoryPath { get; }
+
+    /// <summary>The bundle as the caller named it, for messages.</summary>
+    public string DisplayName { get; }
+
+    /// <summary>The verified manifest.</summary>
+    public BundleManifest Manifest { get; }
+
+    /// <summary>The full path of every file, by role.</summary>
+    public IReadOnlyDictionary<string, string> PathsByRole => _paths;
+
+    /// <summary>Things worth telling that do not make the bundle invalid (files not listed in the manifest).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The full path of the file with <paramref name="role"/>.</summary>
+    /// <param name="role">A role from <see cref="BundleRoles"/>.</param>
+    /// <exception cref="BundleException">The bundle has no file with that role.</exception>
+    public string GetPath(string role) =>
+        TryGetPath(role, out var path)
+            ? path
+            : throw new BundleException(DisplayName, null, $"it has no file with role \"{role}\" (it has {string.Join(", ", _paths.Keys)}).");
+
+    /// <summary>The full path of the file with <paramref name="role"/>, if there is one.</summary>
+    /// <param name="role">A role from <see cref="BundleRoles"/>.</param>
+    /// <param name="path">The full path, when found.</param>
+    public bool TryGetPath(string role, [NotNullWhen(true)] out string? path) => _paths.TryGetValue(role, out path);
+
+    /// <summary>Reads the bundle's checkpoint (the initial head).</summary>
+    /// <exception cref="CheckpointException">The checkpoint is damaged.</exception>
+    public HeadCheckpoint ReadCheckpoint() => CheckpointFile.Read(GetPath(BundleRoles.Checkpoint));
+
+    /// <summary>Reads the mean image, or returns null when the mean is given per channel.</summary>
+    /// <exception cref="EdgeTransferException">The mean image file cannot be read.</exception>
+    public float[]? ReadMeanImage() =>
+        Manifest.Input.Mean.ImageFile is null ? null : MeanImageFile.Read(GetPath(BundleRoles.MeanImage), Manifest.Input);
+}

@@ -1,0 +1,26 @@
+namespace EdgeTransfer.Artifacts.Manifest;
+
+/// <summary>How the INT8 backbone was made (null in the manifest when the bundle has no quantized backbone).</summary>
+public sealed record QuantizationInfo
+{
+    /// <summary>The method, such as <c>qdq-static</c>.</summary>
+    public required string Method { get; init; }
+
+    /// <summary>The activation type: <c>uint8</c> or <c>int8</c>.</summary>
+    public required string ActivationType { get; init; }
+
+    /// <summary>The weight type: <c>int8</c> or <c>uint8</c>.</summary>
+    public required string WeightType { get; init; }
+
+    /// <summary>Whether weights have one scale per output channel (true) or per tensor.</summary>
+    public required bool PerChannel { get; init; }
+
+    /// <summary>The number of calibration images the activation ranges come from.</summary>
+    public required int CalibrationCount { get; init; }
+
+    /// <summary>How ranges were taken from the calibration data (<c>minmax</c>, <c>percentile-99.99</c> …).</summary>
+    public required string RangeMethod { get; init; }
+
+    /// <summary>The operator types left in float on purpose (may be empty).</summary>
+    public IReadOnlyList<string> FloatOps { get; init; } = [];
+}
