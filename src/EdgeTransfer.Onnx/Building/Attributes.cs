@@ -9,25 +9,25 @@ public static class Attributes
     /// <summary>An INT attribute.</summary>
     /// <param name="name">The attribute name.</param>
     /// <param name="value">The value.</param>
-    public static AttributeProto Int(string name, long value) =>
+    public static AttributeProto Of(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     /// <summary>A FLOAT attribute.</summary>
     /// <param name="name">The attribute name.</param>
     /// <param name="value">The value.</param>
-    public static AttributeProto Float(string name, float value) =>
+    public static AttributeProto Of(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
     /// <summary>A STRING attribute (UTF-8).</summary>
     /// <param name="name">The attribute name.</param>
     /// <param name="value">The value.</param>
-    public static AttributeProto String(string name, string value) =>
+    public static AttributeProto Of(string name, string value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     /// <summary>An INTS attribute.</summary>
     /// <param name="name">The attribute name.</param>
     /// <param name="values">The values.</param>
-    public static AttributeProto Ints(string name, params long[] values)
+    public static AttributeProto Of(string name, params long[] values)
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
         a.Ints.Add(values);
@@ -37,6 +37,6 @@ public static class Attributes
     /// <summary>A TENSOR attribute (the <c>value</c> of a Constant node, for instance).</summary>
     /// <param name="name">The attribute name.</param>
     /// <param name="value">The tensor.</param>
-    public static AttributeProto Tensor(string name, TensorProto value) =>
+    public static AttributeProto Of(string name, TensorProto value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = value };
 }

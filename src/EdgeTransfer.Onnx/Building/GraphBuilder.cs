@@ -40,7 +40,7 @@ public sealed class GraphBuilder
     /// <param name="type">The element type.</param>
     /// <param name="shape">The dimensions; none for a scalar.</param>
     /// <returns><paramref name="name"/>, for chaining into nodes.</returns>
-    public string AddInput(string name, TensorProto.Types.DataType type, params Dim[] shape)
+    public string AddInput(string name, TensorProto.Types.DataType type, params ShapeDim[] shape)
     {
         Claim(name);
         _graph.Input.Add(ValueInfo(name, type, shape));
@@ -51,7 +51,7 @@ public sealed class GraphBuilder
     /// <param name="name">The value name.</param>
     /// <param name="type">The element type.</param>
     /// <param name="shape">The dimensions; none for a scalar.</param>
-    public void AddOutput(string name, TensorProto.Types.DataType type, params Dim[] shape)
+    public void AddOutput(string name, TensorProto.Types.DataType type, params ShapeDim[] shape)
     {
         RequireDefined(name, "graph output");
         _graph.Output.Add(ValueInfo(name, type, shape));
@@ -174,7 +174,7 @@ public sealed class GraphBuilder
         return model;
     }
 
-    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, Dim[] shape)
+    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, ShapeDim[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var tensorShape = new TensorShapeProto();

@@ -1,0 +1,450 @@
+using System.Globalization;
+using EdgeTransfer.Artifacts.Checkpoints;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeTransfer.Training;
+
+/// <summary>
+/// Trains a head by running a bundle's training graph (loss and gradients) and optimizer graph (one
+/// step) with ONNX Runtime over feature arrays: minibatches, epochs, seeded shuffling.
+/// </summary>
+/// <remarks>
+/// <para>Parameters and optimizer state stay in native <see cref="OrtValue"/>s between steps: the
+/// optimizer graph reads one set and writes a second, pre-allocated set, and the two swap roles, so a
+/// step allocates nothing. The last, smaller batch of an epoch uses a second set of input buffers.</para>
+/// <para>A run that fails — loss NaN, infinite or above <see cref="HeadTrainerOptions.LossLimit"/>,
+/// bad data, cancellation, a runtime error — leaves the parameters, state and step as they were at its
+/// start. The trainer owns its sessions and buffers; it is not thread-safe.</para>
+/// </remarks>
+public sealed class HeadTrainer : IDisposable
+{
+    private readonly string _trainName;
+    private readonly string _optimizerName;
+    private readonly SessionOptions _sessionOptions;
+    private readonly RunOptions _runOptions;
+    private readonly InferenceSession _train;
+    private readonly InferenceSession _optimizer;
+    private readonly TensorSlot[] _parameters;
+    private readonly TensorSlot[] _states;
+    private readonly OrtValue[] _gradients;
+    private readonly OrtValue _loss;
+    private readonly OrtValue _learningRate;
+    private readonly OrtValue _weightDecay;
+    private readonly OrtValue _step;
+    private readonly OrtValue _labelSmoothing;
+    private readonly OrtValue _classWeights;
+    private readonly float[] _classWeightValues;
+    private readonly string[] _trainInputNames;
+    private readonly string[] _trainOutputNames;
+    private readonly OrtValue[] _trainOutputs;
+    private readonly string[] _optimizerInputNames;
+    private readonly string[] _optimizerOutputNames;
+    private readonly OrtValue[][] _optimizerInputs;
+    private readonly OrtValue[][] _optimizerOutputs;
+    private readonly int _batchSize;
+    private readonly int _epochs;
+    private readonly int _seed;
+    private readonly bool _shuffle;
+    private readonly float _lossLimit;
+    private readonly IReadOnlyDictionary<string, string> _metadata;
+    private readonly List<IDisposable> _owned = [];
+    private int _side;
+    private long _stepCount;
+    private bool _disposed;
+
+    /// <summary>Creates a trainer from the graphs' bytes, starting from <paramref name="start"/>.</summary>
+    /// <param name="trainingModel">The bytes of <c>train.onnx</c>.</param>
+    /// <param name="optimizerModel">The bytes of <c>optimizer.onnx</c>.</param>
+    /// <param name="start">The parameters, optimizer state and step to start from; copied, not kept.</param>
+    /// <param name="options">How to train; defaults when null.</param>
+    /// <param name="trainingModelName">The name used for the training graph in errors.</param>
+    /// <param name="optimizerModelName">The name used for the optimizer graph in errors.</param>
+    /// <exception cref="InvalidSettingException">An option is invalid (named in the message).</exception>
+    /// <exception cref="ModelFormatException">ONNX Runtime cannot load a graph.</exception>
+    /// <exception cref="TrainingException">The graphs and the checkpoint do not fit together.</exception>
+    public HeadTrainer(
+        byte[] trainingModel,
+        byte[] optimizerModel,
+        HeadCheckpoint start,
+        HeadTrainerOptions? options = null,
+        string trainingModelName = "train.onnx",
+        string optimizerModelName = "optimizer.onnx")
+    {
+        ArgumentNullException.ThrowIfNull(trainingModel);
+        ArgumentNullException.ThrowIfNull(optimizerModel);
+        ArgumentNullException.ThrowIfNull(start);
+        options ??= new HeadTrainerOptions();
+        HeadTrainerOptionsValidator.Validate(options);
+        _trainName = trainingModelName;
+        _optimizerName = optimizerModelName;
+        _batchSize = options.BatchSize;
+        _epochs = options.Epochs;
+        _seed = options.Seed;
+        _shuffle = options.Shuffle;
+        _lossLimit = options.LossLimit;
+        _metadata = start.Metadata;
+        _stepCount = start.Step;
+
+        _sessionOptions = SessionFactory.CreateOptions(options.Runtime);
+        _owned.Add(_sessionOptions);
+        try
+        {
+            _runOptions = Own(new RunOptions());
+            _train = Own(OrtErrors.CreateSession(_trainName, trainingModel, _sessionOptions));
+            _optimizer = Own(OrtErrors.CreateSession(_optimizerName, optimizerModel, _sessionOptions));
+
+            var trainInputs = _train.InputMetadata;
+            FeatureSize = FixedDimension(_trainName, trainInputs, GraphNames.Features, 1);
+            ClassCount = FixedDimension(_trainName, trainInputs, GraphNames.ClassWeights, 0);
+            HeadTrainerOptionsValidator.Validate(options, ClassCount);
+
+            // Parameters are the training graph's inputs other than the data, in graph order.
+            _parameters = [.. _train.InputNames.Where(n => !GraphNames.IsTrainingDataInput(n)).Select(n => Own(Slot(start.Parameters, n, trainInputs[n], "parameter")))];
+            if (_parameters.Length == 0)
+            {
+                throw Mismatch($"graph '{_trainName}' has no parameter inputs");
+            }
+
+            var parameterNames = _parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var optimizerInputs = _optimizer.InputMetadata;
+            _states = [.. _optimizer.InputNames
+                .Where(n => n is not (GraphNames.LearningRate or GraphNames.WeightDecay or GraphNames.Step)
+                    && !parameterNames.Contains(n) && !n.StartsWith(GraphNames.GradientPrefix, StringComparison.Ordinal))
+                .Select(n => Own(Slot(start.OptimizerState, n, optimizerInputs[n], "optimizer state")))];
+
+            _loss = Own(TensorSlot.Allocate([]));
+            _learningRate = Scalar(options.LearningRate);
+            _weightDecay = Scalar(options.WeightDecay);
+            _step = Scalar(0);
+            _labelSmoothing = Scalar(options.LabelSmoothing);
+            _classWeights = Own(TensorSlot.Allocate([ClassCount]));
+            _classWeightValues = options.ClassWeights is { } cw ? [.. cw] : [.. Enumerable.Repeat(1f, ClassCount)];
+            _classWeightValues.CopyTo(_classWeights.GetTensorMutableDataAsSpan<float>());
+            _gradients = [.. _parameters.Select(p => Own(TensorSlot.Allocate(p.Shape)))];
+
+            _trainInputNames = [.. _train.InputNames];
+            _trainOutputNames = [.. _train.OutputNames];
+            _trainOutputs = [.. _trainOutputNames.Select(TrainOutput)];
+            _optimizerInputNames = [.. _optimizer.InputNames];
+            _optimizerOutputNames = [.. _optimizer.OutputNames];
+            _optimizerInputs = [OptimizerInputs(0), OptimizerInputs(1)];
+            _optimizerOutputs = [OptimizerOutputs(0), OptimizerOutputs(1)];
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>D, the feature size the training graph takes.</summary>
+    public int FeatureSize { get; }
+
+    /// <summary>C, the number of classes.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>The optimizer steps taken since the head was initialised.</summary>
+    public long Step => _stepCount;
+
+    /// <summary>The parameter names, in graph order.</summary>
+    public IReadOnlyList<string> ParameterNames => [.. _parameters.Select(p => p.Name)];
+
+    /// <summary>Creates a trainer from graph files.</summary>
+    /// <param name="trainingModelPath">The path of <c>train.onnx</c>.</param>
+    /// <param name="optimizerModelPath">The path of <c>optimizer.onnx</c>.</param>
+    /// <param name="start">The parameters, state and step to start from.</param>
+    /// <param name="options">How to train; defaults when null.</param>
+    public static HeadTrainer Load(string trainingModelPath, string optimizerModelPath, HeadCheckpoint start, HeadTrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(trainingModelPath);
+        ArgumentNullException.ThrowIfNull(optimizerModelPath);
+        return new HeadTrainer(ReadModel(trainingModelPath), ReadModel(optimizerModelPath), start, options, trainingModelPath, optimizerModelPath);
+    }
+
+    /// <summary>Trains for the configured number of epochs.</summary>
+    /// <param name="data">The labelled features; labels must be class indices 0 to C−1.</param>
+    /// <param name="progress">Told the mean loss after every epoch (called on the training thread); may be null.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <returns>The loss of every epoch and the steps taken.</returns>
+    /// <exception cref="TrainingException">The data cannot be used, or the loss became NaN, infinite or too large; the head is as it was before the call.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the head is as it was before the call.</exception>
+    /// <exception cref="EdgeTransferException">ONNX Runtime failed (inner exception); the head is as it was before the call.</exception>
+    public TrainingSummary Train(FeatureSet data, IProgress<EpochProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(data);
+        CheckData(data);
+
+        var batch = Math.Min(_batchSize, data.Count);
+        var remainder = data.Count % batch;
+        using var full = new BatchBuffers(batch, FeatureSize);
+        using var partial = remainder > 0 ? new BatchBuffers(remainder, FeatureSize) : null;
+        // Input lists for each (batch buffers, parameter side), built once per run.
+        OrtValue[][] fullInputs = [TrainInputs(full, 0), TrainInputs(full, 1)];
+        OrtValue[][]? partialInputs = partial is null ? null : [TrainInputs(partial, 0), TrainInputs(partial, 1)];
+
+        var startStep = _stepCount;
+        Save();
+        try
+        {
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            var rng = new SplitMix64(_seed);
+            var losses = new List<double>(_epochs);
+            for (var epoch = 1; epoch <= _epochs; epoch++)
+            {
+                if (_shuffle)
+                {
+                    // Fisher–Yates.
+                    for (var i = order.Length - 1; i > 0; i--)
+                    {
+                        var j = rng.NextInt(i + 1);
+                        (order[i], order[j]) = (order[j], order[i]);
+                    }
+                }
+
+                var lossSum = 0.0;
+                for (var first = 0; first < data.Count; first += batch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var isFull = first + batch <= data.Count;
+                    var buffers = isFull ? full : partial!;
+                    buffers.Fill(data, order, first);
+                    var loss = TrainStep(isFull ? fullInputs[_side] : partialInputs![_side]);
+                    if (!float.IsFinite(loss) || loss > _lossLimit)
+                    {
+                        throw Diverged(epoch, loss);
+                    }
+
+                    lossSum += (double)loss * buffers.Size;
+                    OptimizerStep();
+                }
+
+                var mean = lossSum / data.Count;
+                losses.Add(mean);
+                progress?.Report(new EpochProgress(epoch, _epochs, mean));
+            }
+
+            // A last step can overflow without a loss to show it; never keep such a head.
+            if (_parameters.Any(p => !p.IsFinite(_side)) || _states.Any(s => !s.IsFinite(_side)))
+            {
+                throw new TrainingException("Training stopped: the last optimizer step made a parameter NaN or infinite. The head is unchanged; lower the learning rate.");
+            }
+
+            return new TrainingSummary(losses, _stepCount - startStep, _stepCount);
+        }
+        catch
+        {
+            Restore(startStep);
+            throw;
+        }
+    }
+
+    /// <summary>The current parameters, optimizer state and step as a checkpoint (copies).</summary>
+    /// <param name="metadata">Facts to record; the start checkpoint's metadata when null.</param>
+    public HeadCheckpoint ExportCheckpoint(IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new HeadCheckpoint(
+            [.. _parameters.Select(p => new NamedTensor(p.Name, p.Shape, p.Values(_side).ToArray()))],
+            [.. _states.Select(s => new NamedTensor(s.Name, s.Shape, s.Values(_side).ToArray()))],
+            _stepCount,
+            metadata ?? _metadata);
+    }
+
+    /// <summary>Releases the sessions and native buffers. Safe to call more than once.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            _owned[i].Dispose();
+        }
+
+        _owned.Clear();
+    }
+
+    private static byte[] ReadModel(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException(path, $"it cannot be read ({ex.Message}).", ex);
+        }
+    }
+
+    private static TrainingException Mismatch(string reason) =>
+        new($"The head cannot be trained: {reason}. The graphs and the checkpoint must come from the same bundle.");
+
+    private static int FixedDimension(string graph, IReadOnlyDictionary<string, NodeMetadata> inputs, string input, int axis)
+    {
+        if (!inputs.TryGetValue(input, out var meta) || meta.Dimensions.Length <= axis || meta.Dimensions[axis] <= 0)
+        {
+            throw Mismatch($"graph '{graph}' has no input '{input}' with a fixed dimension {axis} (see docs/bundle.md)");
+        }
+
+        return meta.Dimensions[axis];
+    }
+
+    private T Own<T>(T value)
+        where T : IDisposable
+    {
+        _owned.Add(value);
+        return value;
+    }
+
+    private OrtValue Scalar(float value)
+    {
+        var v = Own(TensorSlot.Allocate([]));
+        v.GetTensorMutableDataAsSpan<float>()[0] = value;
+        return v;
+    }
+
+    private static TensorSlot Slot(IReadOnlyList<NamedTensor> source, string name, NodeMetadata meta, string role)
+    {
+        var tensor = source.FirstOrDefault(t => t.Name == name)
+            ?? throw Mismatch($"the checkpoint has no {role} '{name}' that the graphs need");
+        long[] expected = [.. meta.Dimensions.Select(d => (long)d)];
+        if (!expected.SequenceEqual(tensor.Shape))
+        {
+            throw Mismatch($"{role} '{name}' has shape [{string.Join(",", tensor.Shape)}] in the checkpoint but [{string.Join(",", expected)}] in the graphs");
+        }
+
+        return new TensorSlot(name, expected, tensor.Data);
+    }
+
+    private OrtValue TrainOutput(string name)
+    {
+        if (name == GraphNames.Loss)
+        {
+            return _loss;
+        }
+
+        var index = Array.FindIndex(_parameters, p => GraphNames.GradientPrefix + p.Name == name);
+        return index >= 0 ? _gradients[index] : throw Mismatch($"graph '{_trainName}' has an unexpected output '{name}'");
+    }
+
+    private OrtValue[] TrainInputs(BatchBuffers batch, int side) =>
+        [.. _trainInputNames.Select(name => name switch
+        {
+            GraphNames.Features => batch.Features,
+            GraphNames.Labels => batch.Labels,
+            GraphNames.SampleWeights => batch.SampleWeights,
+            GraphNames.ClassWeights => _classWeights,
+            GraphNames.LabelSmoothing => _labelSmoothing,
+            _ => _parameters.First(p => p.Name == name).Buffers[side],
+        })];
+
+    private OrtValue[] OptimizerInputs(int side) =>
+        [.. _optimizerInputNames.Select(name => name switch
+        {
+            GraphNames.LearningRate => _learningRate,
+            GraphNames.WeightDecay => _weightDecay,
+            GraphNames.Step => _step,
+            _ when name.StartsWith(GraphNames.GradientPrefix, StringComparison.Ordinal) => GradientFor(name),
+            _ => Find(name).Buffers[side],
+        })];
+
+    private OrtValue[] OptimizerOutputs(int side) =>
+        [.. _optimizerOutputNames.Select(name => name.StartsWith(GraphNames.UpdatedPrefix, StringComparison.Ordinal)
+            ? Find(name[GraphNames.UpdatedPrefix.Length..]).Buffers[1 - side]
+            : throw Mismatch($"graph '{_optimizerName}' has an unexpected output '{name}'"))];
+
+    private OrtValue GradientFor(string name)
+    {
+        var index = Array.FindIndex(_parameters, p => GraphNames.GradientPrefix + p.Name == name);
+        return index >= 0 ? _gradients[index] : throw Mismatch($"graph '{_optimizerName}' takes '{name}', a gradient of no parameter");
+    }
+
+    private TensorSlot Find(string name) =>
+        _parameters.FirstOrDefault(p => p.Name == name) ?? _states.FirstOrDefault(s => s.Name == name)
+        ?? throw Mismatch($"graph '{_optimizerName}' uses '{name}', which is neither a parameter nor an optimizer state");
+
+    private void CheckData(FeatureSet data)
+    {
+        if (data.FeatureSize != FeatureSize)
+        {
+            throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"The features have size {data.FeatureSize} but the head takes {FeatureSize}; use features from this bundle's backbone."));
+        }
+
+        var labels = data.Labels.Span;
+        var weights = data.SampleWeights is { } w ? w.Span : default;
+        var total = 0.0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] < 0 || labels[i] >= ClassCount)
+            {
+                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Sample {i} has label {labels[i]}, which is not a class index (0 to {ClassCount - 1})."));
+            }
+
+            total += (weights.IsEmpty ? 1f : weights[i]) * _classWeightValues[labels[i]];
+        }
+
+        if (total <= 0)
+        {
+            throw new TrainingException("Every sample has weight 0 (sample weight times class weight); there is nothing to learn from.");
+        }
+
+        var features = data.Features.Span;
+        for (var i = 0; i < features.Length; i++)
+        {
+            if (!float.IsFinite(features[i]))
+            {
+                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Sample {i / FeatureSize} has a {(float.IsNaN(features[i]) ? "NaN" : "infinite")} feature (index {i % FeatureSize}); drop or re-capture it. The head is unchanged."));
+            }
+        }
+    }
+
+    private float TrainStep(OrtValue[] inputs)
+    {
+        OrtErrors.Run(_train, _runOptions, _trainName, _trainInputNames, inputs, _trainOutputNames, _trainOutputs);
+        return _loss.GetTensorDataAsSpan<float>()[0];
+    }
+
+    private void OptimizerStep()
+    {
+        // The graph wants the 1-based number of the step being taken (Adam's bias correction).
+        _step.GetTensorMutableDataAsSpan<float>()[0] = _stepCount + 1;
+        OrtErrors.Run(_optimizer, _runOptions, _optimizerName, _optimizerInputNames, _optimizerInputs[_side], _optimizerOutputNames, _optimizerOutputs[_side]);
+        _side = 1 - _side;
+        _stepCount++;
+    }
+
+    private TrainingException Diverged(int epoch, float loss) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"Training stopped in epoch {epoch} at step {_stepCount + 1}: the loss became {loss} (limit {_lossLimit}). The head is unchanged; lower the learning rate or check the features and labels."));
+
+    private void Save()
+    {
+        foreach (var p in _parameters)
+        {
+            p.Save(_side);
+        }
+
+        foreach (var s in _states)
+        {
+            s.Save(_side);
+        }
+    }
+
+    private void Restore(long step)
+    {
+        foreach (var p in _parameters)
+        {
+            p.Restore(_side);
+        }
+
+        foreach (var s in _states)
+        {
+            s.Restore(_side);
+        }
+
+        _stepCount = step;
+    }
+}

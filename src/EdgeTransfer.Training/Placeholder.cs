@@ -1,3 +1,0 @@
-namespace EdgeTransfer.Training;
-/// <summary>x</summary>
-public static class TrainingPlaceholder { }
