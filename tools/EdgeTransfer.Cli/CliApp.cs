@@ -71,7 +71,7 @@ public static class CliApp
         return root;
     }
 
-    private static IEnumerable<string> CommandPath(ParseResult parse)
+    private static List<string> CommandPath(ParseResult parse)
     {
         var names = new List<string>();
         for (var r = parse.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
