@@ -1,3 +1,5 @@
+using EdgeTransfer.Artifacts.Randomness;
+
 namespace EdgeTransfer.Synthetic;
 
 /// <summary>
@@ -9,7 +11,7 @@ internal static class Defects
     /// <summary>Dust-like specks on every class, so that "any small blemish" does not mean "defect".</summary>
     public static void DrawSpecks(ref PartCanvas canvas, ref SplitMix64 rng)
     {
-        var count = rng.Next(4);
+        var count = rng.NextInt(4);
         for (var s = 0; s < count; s++)
         {
             var cx = rng.Range(0f, canvas.Size);
@@ -137,9 +139,9 @@ internal static class Defects
         var cy = rng.Range(0.2f, 0.8f) * size;
         var radius = rng.Range(0.06f, 0.14f) * size;
         var opacity = rng.Range(0.4f, 0.7f);
-        var tint = StainTints[rng.Next(StainTints.Length)];
+        var tint = StainTints[rng.NextInt(StainTints.Length)];
         var salt = (uint)rng.NextUInt64();
-        var blobs = 3 + rng.Next(5);
+        var blobs = 3 + rng.NextInt(5);
         Span<float> bx = stackalloc float[8];
         Span<float> by = stackalloc float[8];
         Span<float> bs = stackalloc float[8];

@@ -1,3 +1,5 @@
+using EdgeTransfer.Artifacts.Randomness;
+
 namespace EdgeTransfer.Synthetic;
 
 /// <summary>
@@ -76,7 +78,7 @@ internal static class Surfaces
     // Plain weave: threads alternate over and under; each thread has a rounded profile and its own shade.
     private static void WovenFabric(ref PartCanvas canvas, Pose pose, uint salt, ref SplitMix64 rng)
     {
-        var (r, g, b) = Jitter(FabricColours[rng.Next(FabricColours.Length)], ref rng, 0.12f);
+        var (r, g, b) = Jitter(FabricColours[rng.NextInt(FabricColours.Length)], ref rng, 0.12f);
         var weftTint = rng.Range(0.85f, 1.1f);
         var pitch = rng.Range(4f, 7f);
         var inv = 1f / pitch;
@@ -120,7 +122,7 @@ internal static class Surfaces
     // Growth rings (a warped sawtooth across the grain, dark late wood) and fine fibres along it.
     private static void WoodGrain(ref PartCanvas canvas, Pose pose, uint salt, ref SplitMix64 rng)
     {
-        var (r, g, b) = Jitter(WoodColours[rng.Next(WoodColours.Length)], ref rng, 0.1f);
+        var (r, g, b) = Jitter(WoodColours[rng.NextInt(WoodColours.Length)], ref rng, 0.1f);
         var ringFrequency = rng.Range(0.04f, 0.09f);
         var warpAmount = rng.Range(10f, 30f);
         var ringDepth = rng.Range(0.2f, 0.35f);
@@ -150,7 +152,7 @@ internal static class Surfaces
     // Even colour with slow mottling and a fine orange-peel texture.
     private static void PaintedPlastic(ref PartCanvas canvas, Pose pose, uint salt, ref SplitMix64 rng)
     {
-        var (r, g, b) = Jitter(PlasticColours[rng.Next(PlasticColours.Length)], ref rng, 0.1f);
+        var (r, g, b) = Jitter(PlasticColours[rng.NextInt(PlasticColours.Length)], ref rng, 0.1f);
         var mottle = rng.Range(0.03f, 0.08f);
         var peel = rng.Range(0.02f, 0.05f);
         var size = canvas.Size;

@@ -2,6 +2,8 @@ using System.Buffers;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
+using EdgeTransfer.Artifacts.Randomness;
+
 namespace EdgeTransfer.Synthetic;
 
 /// <summary>
@@ -172,7 +174,7 @@ public sealed class SyntheticPartGenerator
         var rng = new SplitMix64(seed);
 
         // The global look is drawn first and identically for every class, so it carries no label information.
-        var surface = (SurfaceKind)rng.Next(SurfaceKinds);
+        var surface = (SurfaceKind)rng.NextInt(SurfaceKinds);
         var lightAngle = rng.Range(0f, MathF.Tau);
         Surfaces.Draw(ref canvas, surface, ref rng);
         Defects.DrawSpecks(ref canvas, ref rng);

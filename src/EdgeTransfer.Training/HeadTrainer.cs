@@ -2,6 +2,8 @@ using System.Globalization;
 using EdgeTransfer.Artifacts.Checkpoints;
 using Microsoft.ML.OnnxRuntime;
 
+using EdgeTransfer.Artifacts.Randomness;
+
 namespace EdgeTransfer.Training;
 
 /// <summary>
@@ -188,7 +190,7 @@ public sealed class HeadTrainer : IDisposable
         try
         {
             var order = Enumerable.Range(0, data.Count).ToArray();
-            var rng = new SplitMix64(_seed);
+            var rng = new SplitMix64(unchecked((ulong)_seed));
             var losses = new List<double>(_epochs);
             for (var epoch = 1; epoch <= _epochs; epoch++)
             {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using EdgeTransfer.Artifacts.Checkpoints;
 
+using EdgeTransfer.Artifacts.Randomness;
+
 namespace EdgeTransfer.Onnx.Heads;
 
 /// <summary>Creates the seeded initial checkpoint of a head (the bundle's <c>checkpoint.etck</c>).</summary>
@@ -21,7 +23,7 @@ public static class InitialHead
     {
         ArgumentNullException.ThrowIfNull(head);
         optimizer ??= OptimizerSettings.AdamW();
-        var rng = new SplitMix64(seed);
+        var rng = new SplitMix64(unchecked((ulong)seed));
         var parameters = new List<NamedTensor>();
         var state = new List<NamedTensor>();
         foreach (var p in head.Parameters(featureSize, classCount))
