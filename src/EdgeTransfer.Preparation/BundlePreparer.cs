@@ -20,14 +20,8 @@ namespace EdgeTransfer.Preparation;
 /// Everything is written into a staging directory that is renamed into place only when complete
 /// (<see cref="BundleWriter"/>), so a failure at any step leaves no output behind.
 /// </remarks>
-public sealed class BundlePreparer
+public static class BundlePreparer
 {
-    private readonly IBackboneQuantizer? _quantizer;
-
-    /// <summary>Creates a preparer.</summary>
-    /// <param name="quantizer">Performs <c>--quantize int8</c>; null when the host has no quantizer.</param>
-    public BundlePreparer(IBackboneQuantizer? quantizer = null) => _quantizer = quantizer;
-
     /// <summary>Prepares the bundle described by <paramref name="options"/>.</summary>
     /// <param name="options">What to prepare.</param>
     /// <param name="log">Receives one line per step, for progress output.</param>
@@ -35,7 +29,7 @@ public sealed class BundlePreparer
     /// <exception cref="InvalidSettingException">An option is invalid (named in the message).</exception>
     /// <exception cref="ModelFormatException">The model file cannot be used.</exception>
     /// <exception cref="GraphException">The graph cannot be prepared (e.g. the cut tensor does not exist).</exception>
-    public PrepareResult Prepare(PrepareOptions options, Action<string>? log = null)
+    public static PrepareResult Prepare(PrepareOptions options, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         log ??= _ => { };
@@ -45,10 +39,7 @@ public sealed class BundlePreparer
         ClassNames.Validate(options.Classes);
         var head = HeadArchitecture.Parse(options.Head);
         var optimizer = OptimizerSettings.Parse(options.Optimizer).WithRates(options.LearningRate, options.WeightDecay);
-        if (options.Quantize is not null && _quantizer is null)
-        {
-            throw new InvalidSettingException("--quantize", "this build of the tool has no quantizer.");
-        }
+        options.Quantize?.Validate();
 
         var (modelPath, spec) = ModelLocator.Resolve(options.ModelPath, options.SpecPath);
         using var writer = new BundleWriter(options.OutputDirectory, overwrite: options.Force);
@@ -69,13 +60,19 @@ public sealed class BundlePreparer
 
         log($"backbone   input {backbone.InputName} [{string.Join(",", backbone.InputShape)}], features [N,{featureSize}], opset {backbone.SourceOpset} → {OpsetUpgrader.MaxTargetOpset}");
 
-        var input = WriteMeanImage(spec, writer);
+        var meanImage = ReadMeanImage(spec);
+        var input = spec.Input;
+        if (meanImage is not null)
+        {
+            writer.AddFile(MeanImageFile.DefaultFileName, BundleRoles.MeanImage, stream => MeanImageFile.Write(stream, meanImage));
+            input = input with { Mean = new MeanSpec { ImageFile = MeanImageFile.DefaultFileName } };
+        }
+
         QuantizationInfo? quantization = null;
         var backboneBytes = backbone.Model.ToByteArray();
         if (options.Quantize is { } quantize)
         {
-            log($"quantize   int8 ({quantize.Method}, {quantize.ActivationType} activations) …");
-            var result = _quantizer!.Quantize(backbone.Model, spec, quantize, log);
+            var result = BackboneQuantization.Run(backbone.Model, spec.Input, meanImage, quantize, log);
             writer.AddFile("backbone.int8.onnx", BundleRoles.BackboneInt8, result.Model.ToByteArray());
             quantization = result.Info;
         }
@@ -152,12 +149,12 @@ public sealed class BundlePreparer
 
     // The bundle never points outside itself: a mean image named by the spec (an initializer of a
     // preprocessing ONNX graph, or a raw file) is copied in as mean_image.f32.
-    private static InputSpec WriteMeanImage(PreprocessingSpec spec, BundleWriter writer)
+    private static float[]? ReadMeanImage(PreprocessingSpec spec)
     {
         var input = spec.Input;
         if (!input.Mean.IsImage)
         {
-            return input;
+            return null;
         }
 
         float[] values;
@@ -176,14 +173,10 @@ public sealed class BundlePreparer
             values = MeanImageFile.Read(spec.ResolveMeanImageFilePath()!, input);
         }
 
-        if (values.Length != input.ValuesPerImage)
-        {
-            throw new InvalidSettingException(
+        return values.Length == input.ValuesPerImage
+            ? values
+            : throw new InvalidSettingException(
                 $"spec '{spec.Name}': input.mean",
                 $"the mean image has {values.Length} values, the input needs C·H·W = {input.ValuesPerImage}.");
-        }
-
-        writer.AddFile(MeanImageFile.DefaultFileName, BundleRoles.MeanImage, stream => MeanImageFile.Write(stream, values));
-        return input with { Mean = new MeanSpec { ImageFile = MeanImageFile.DefaultFileName } };
     }
 }

@@ -9,8 +9,13 @@ public sealed class QuantizeOptions
     /// <summary>At most this many calibration images are used.</summary>
     public int MaxImages { get; init; } = 64;
 
-    /// <summary><c>percentile</c> (default) or <c>minmax</c>.</summary>
-    public string Method { get; init; } = "percentile";
+    /// <summary><c>minmax</c> (default) or <c>percentile</c>.</summary>
+    /// <remarks>
+    /// Min/max is the default because it measured better on the ResNet18 (mean feature cosine 0.998 vs
+    /// 0.993 for the 99.99th percentile, see docs/quantization.md): clipping the few large activations
+    /// of the last stage costs more than the resolution it buys.
+    /// </remarks>
+    public string Method { get; init; } = "minmax";
 
     /// <summary>The percentile of <c>percentile</c> calibration.</summary>
     public double Percentile { get; init; } = 99.99;
@@ -20,4 +25,37 @@ public sealed class QuantizeOptions
 
     /// <summary>Also keep the float backbone in the bundle.</summary>
     public bool KeepFloat { get; init; } = true;
+
+    /// <summary>The seed of the synthetic calibration parts (when no folder is given).</summary>
+    public int SyntheticSeed { get; init; } = 7;
+
+    /// <summary>Checks every option.</summary>
+    /// <exception cref="InvalidSettingException">An option is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        if (Method is not ("minmax" or "percentile"))
+        {
+            throw new InvalidSettingException("--calibration-method", $"'{Method}' is not a range method; use 'minmax' or 'percentile'.");
+        }
+
+        if (!(Percentile > 50 && Percentile <= 100))
+        {
+            throw new InvalidSettingException("--percentile", $"{Percentile} is outside (50, 100]; the default is 99.99.");
+        }
+
+        if (ActivationType is not ("uint8" or "int8"))
+        {
+            throw new InvalidSettingException("--activations", $"'{ActivationType}' is not an activation type; use 'uint8' (U8S8, fastest on x86-64) or 'int8' (S8S8).");
+        }
+
+        if (MaxImages is < 1 or > 10_000)
+        {
+            throw new InvalidSettingException("--calibration-images", $"{MaxImages} is outside 1–10000.");
+        }
+
+        if (CalibrationDirectory is not null && !Directory.Exists(CalibrationDirectory))
+        {
+            throw new InvalidSettingException("--calibration", $"folder '{CalibrationDirectory}' does not exist.");
+        }
+    }
 }

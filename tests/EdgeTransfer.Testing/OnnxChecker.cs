@@ -11,6 +11,9 @@ public static class OnnxChecker
 {
     private const string Python = "/usr/bin/python3";
 
+    /// <summary>Why checker tests are skipped on a machine without it.</summary>
+    public const string MissingReason = "The ONNX checker (python3-onnx) is not installed on this machine: apt-get install -y python3-onnx (see .ci/run).";
+
     /// <summary>Whether the checker can run on this machine.</summary>
     public static bool IsAvailable { get; } = Probe();
 

@@ -11,19 +11,13 @@ public class HeadGraphsTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Heads => ["linear", "mlp:5"];
 
-    [Theory]
+    [OnnxCheckerTheory]
     [InlineData("linear", "adamw")]
     [InlineData("linear", "sgd")]
     [InlineData("mlp:16", "adamw")]
     [InlineData("mlp:16", "sgd")]
     public void EveryGraph_PassesOnnxFullCheck(string headText, string optimizerText)
     {
-        if (!OnnxChecker.IsAvailable)
-        {
-            output.WriteLine("SKIPPED: the python onnx checker is not installed (apt-get install python3-onnx).");
-            return;
-        }
-
         // Given the four graphs of a head
         var head = HeadArchitecture.Parse(headText);
         var graphs = new Dictionary<string, ModelProto>

@@ -68,6 +68,7 @@ public static class CliApp
         root.Add(PrepareCommand.Create(console));
         root.Add(BundleCommand.Create(console));
         root.Add(ExportCommand.Create(console));
+        root.Add(SynthCommand.Create(console));
         return root;
     }
 

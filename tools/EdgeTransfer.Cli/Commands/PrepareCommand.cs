@@ -60,9 +60,45 @@ internal static class PrepareCommand
             Description = "Replace the output directory if it exists and is not empty.",
         };
 
-        var command = new Command("prepare", "Turn a pretrained ONNX vision model into a bundle of training artifacts with a frozen backbone.")
+        var quantize = new Option<string>("--quantize", "-q")
+        {
+            Description = "Backbone precision: 'none' (float only) or 'int8' (static QDQ, calibrated).",
+            DefaultValueFactory = _ => "none",
+        };
+        quantize.AcceptOnlyFromAmong("none", "int8");
+        var calibration = new Option<string?>("--calibration")
+        {
+            Description = "Calibration images for --quantize int8: an ImageFolder tree or a flat folder (PNG/JPEG/BMP). Default: seeded synthetic parts.",
+        };
+        var calibrationImages = new Option<int>("--calibration-images")
+        {
+            Description = "At most this many calibration images.",
+            DefaultValueFactory = _ => 64,
+        };
+        var calibrationMethod = new Option<string>("--calibration-method")
+        {
+            Description = "Activation range method: 'minmax' or 'percentile'.",
+            DefaultValueFactory = _ => "minmax",
+        };
+        var percentile = new Option<double>("--percentile")
+        {
+            Description = "Percentile of --calibration-method percentile.",
+            DefaultValueFactory = _ => 99.99,
+        };
+        var activations = new Option<string>("--activations")
+        {
+            Description = "Activation type: 'uint8' (U8S8, fastest on x86-64) or 'int8' (S8S8, for ARM64 experiments).",
+            DefaultValueFactory = _ => "uint8",
+        };
+        var noFloat = new Option<bool>("--no-float")
+        {
+            Description = "With --quantize int8, leave the float backbone out of the bundle.",
+        };
+
+        var command = new Command("prepare", "Turn a pretrained ONNX vision model into a bundle of training artifacts with a frozen (optionally INT8) backbone.")
         {
             model, spec, classes, head, optimizer, learningRate, weightDecay, seed, cut, output, force,
+            quantize, calibration, calibrationImages, calibrationMethod, percentile, activations, noFloat,
         };
 
         command.SetAction(parse =>
@@ -80,8 +116,19 @@ internal static class PrepareCommand
                 CutTensor = parse.GetValue(cut),
                 OutputDirectory = parse.GetValue(output)!,
                 Force = parse.GetValue(force),
+                Quantize = parse.GetValue(quantize) == "int8"
+                    ? new QuantizeOptions
+                    {
+                        CalibrationDirectory = parse.GetValue(calibration),
+                        MaxImages = parse.GetValue(calibrationImages),
+                        Method = parse.GetValue(calibrationMethod)!,
+                        Percentile = parse.GetValue(percentile),
+                        ActivationType = parse.GetValue(activations)!,
+                        KeepFloat = !parse.GetValue(noFloat),
+                    }
+                    : null,
             };
-            var result = new BundlePreparer().Prepare(options, console.Out.WriteLine);
+            var result = BundlePreparer.Prepare(options, console.Out.WriteLine);
             console.Out.WriteLine(result.Summary());
             return ExitCodes.Success;
         });

@@ -1,15 +1,16 @@
-using EdgeTransfer.Testing;
+using Xunit;
 
-namespace EdgeTransfer.Onnx.Tests.Support;
+namespace EdgeTransfer.Testing;
 
 /// <summary>A fact that needs the reference ONNX checker; skipped, with the reason, where it is not installed.</summary>
 public sealed class OnnxCheckerFactAttribute : FactAttribute
 {
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when the checker is missing.</summary>
     public OnnxCheckerFactAttribute()
     {
         if (!OnnxChecker.IsAvailable)
         {
-            Skip = "The ONNX checker (python3-onnx) is not installed on this machine: apt-get install -y python3-onnx (see .ci/run).";
+            Skip = OnnxChecker.MissingReason;
         }
     }
 }

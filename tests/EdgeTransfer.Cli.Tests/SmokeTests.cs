@@ -1,7 +1,0 @@
-namespace EdgeTransfer.Cli.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Builds() => Assert.True(true);
-}
