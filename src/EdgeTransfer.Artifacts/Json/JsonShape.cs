@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json;
+using EdgeTransfer.Artifacts.Text;
 
 namespace EdgeTransfer.Artifacts.Json;
 
@@ -200,39 +201,8 @@ internal static class JsonShape
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..37] + "…";
 
-    private static string Suggest(string name, IEnumerable<string> known)
-    {
-        var best = known
-            .Select(k => (Key: k, Distance: Distance(name.ToUpperInvariant(), k.ToUpperInvariant())))
-            .OrderBy(k => k.Distance)
-            .FirstOrDefault();
-        return best.Key is not null && best.Distance <= Math.Max(2, name.Length / 3) ? $" (did you mean \"{best.Key}\"?)" : string.Empty;
-    }
-
-    // Levenshtein distance; key lists are short, so the quadratic table is fine.
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    private static string Suggest(string name, IEnumerable<string> known) =>
+        NameSuggestions.Typo(known, name) is { } typo ? $" (did you mean \"{typo}\"?)" : string.Empty;
 
     // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …"; the caller says that better.
     private static string Sentence(string message) =>

@@ -1,3 +1,4 @@
+using EdgeTransfer.Artifacts.Text;
 using EdgeTransfer.Onnx.Model;
 using EdgeTransfer.Onnx.Protos;
 
@@ -134,7 +135,7 @@ public sealed class GraphCutter : IModelPass
             return only;
         }
 
-        var suggestions = NameSuggester.Closest(index.TensorNames().Where(n => index.Producer(n) is not null), name, SuggestionCount);
+        var suggestions = NameSuggestions.Closest(index.TensorNames().Where(n => index.Producer(n) is not null), name, SuggestionCount);
         var hint = suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions.Select(s => $"'{s}'"))}?" : string.Empty;
         throw new GraphException($"Cannot cut at '{name}': the model has no tensor of that name.{hint}", name, suggestions);
     }
