@@ -201,8 +201,7 @@ internal static class JsonShape
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..37] + "…";
 
-    private static string Suggest(string name, IEnumerable<string> known) =>
-        NameSuggestions.Typo(known, name) is { } typo ? $" (did you mean \"{typo}\"?)" : string.Empty;
+    private static string Suggest(string name, IEnumerable<string> known) => NameSuggestions.DidYouMean(name, known);
 
     // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …"; the caller says that better.
     private static string Sentence(string message) =>

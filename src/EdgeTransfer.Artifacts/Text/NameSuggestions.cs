@@ -35,6 +35,12 @@ public static class NameSuggestions
             : null;
     }
 
+    /// <summary>" (did you mean \"x\"?)" when a candidate is a likely typo of <paramref name="wanted"/>, else empty.</summary>
+    /// <param name="wanted">The name the user wrote.</param>
+    /// <param name="candidates">The names that exist.</param>
+    public static string DidYouMean(string wanted, IEnumerable<string> candidates) =>
+        Typo(candidates, wanted) is { } typo ? $" (did you mean \"{typo}\"?)" : string.Empty;
+
     /// <summary>The Levenshtein distance between two strings (case-sensitive).</summary>
     /// <param name="a">One string.</param>
     /// <param name="b">The other.</param>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeTransfer.Artifacts.Text;
 
 namespace EdgeTransfer.Runtime.Configuration;
 

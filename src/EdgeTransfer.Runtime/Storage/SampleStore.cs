@@ -1,6 +1,6 @@
 using System.Globalization;
 using EdgeTransfer.Artifacts.IO;
-using EdgeTransfer.Runtime.Configuration;
+using EdgeTransfer.Artifacts.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeTransfer.Runtime.Storage;
