@@ -6,7 +6,7 @@ namespace EdgeTransfer.Training;
 
 /// <summary>
 /// Runs a bundle's inference graph (<c>infer.onnx</c>): class probabilities for feature rows, with the
-/// head parameters held in native buffers that <see cref="UpdateParameters"/> overwrites in place.
+/// head parameters held in native buffers that <see cref="UpdateParameters(HeadCheckpoint)"/> overwrites in place.
 /// </summary>
 /// <remarks>
 /// The input and output buffers of the last batch size are kept, so repeated calls with the same
@@ -138,6 +138,29 @@ public sealed class HeadPredictor : IDisposable
         for (var i = 0; i < tensors.Length; i++)
         {
             tensors[i].Data.CopyTo(_parameters[i].Values(0));
+        }
+    }
+
+    /// <summary>
+    /// Copies the current parameters of <paramref name="trainer"/> (same names and shapes) from its native buffers
+    /// into this predictor's, without a managed copy: how a training run validates each epoch.
+    /// </summary>
+    /// <param name="trainer">A trainer of the same head.</param>
+    public void UpdateParameters(HeadTrainer trainer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(trainer);
+        ObjectDisposedException.ThrowIf(trainer.IsDisposed, trainer);
+        // Check all before writing any, so a mismatch leaves the old head whole.
+        var sources = _parameters.Select(p =>
+        {
+            var t = trainer.FindParameter(p.Name) ?? throw Mismatch($"the trainer has no parameter '{p.Name}'");
+            return t.Shape.SequenceEqual(p.Shape) ? t : throw Mismatch($"the trainer's parameter '{p.Name}' has shape [{string.Join(",", t.Shape)}], expected [{string.Join(",", p.Shape)}]");
+        }).ToArray();
+        var side = trainer.Side;
+        for (var i = 0; i < sources.Length; i++)
+        {
+            sources[i].Values(side).CopyTo(_parameters[i].Values(0));
         }
     }
 

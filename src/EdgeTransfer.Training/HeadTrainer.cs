@@ -14,6 +14,9 @@ namespace EdgeTransfer.Training;
 /// <para>Parameters and optimizer state stay in native <see cref="OrtValue"/>s between steps: the
 /// optimizer graph reads one set and writes a second, pre-allocated set, and the two swap roles, so a
 /// step allocates nothing. The last, smaller batch of an epoch uses a second set of input buffers.</para>
+/// <para>The learning rate follows <see cref="HeadTrainerOptions.Schedule"/> from epoch to epoch. An epoch
+/// callback (<see cref="Train(FeatureSet, Func{EpochProgress, EpochDecision}, CancellationToken)"/>) can stop a
+/// run early and have it end on the best epoch's parameters, kept in a second managed copy.</para>
 /// <para>A run that fails — loss NaN, infinite or above <see cref="HeadTrainerOptions.LossLimit"/>,
 /// bad data, cancellation, a runtime error — leaves the parameters, state and step as they were at its
 /// start. The trainer owns its sessions and buffers; it is not thread-safe.</para>
@@ -48,6 +51,8 @@ public sealed class HeadTrainer : IDisposable
     private readonly int _seed;
     private readonly bool _shuffle;
     private readonly float _lossLimit;
+    private readonly double _baseLearningRate;
+    private readonly LearningRateSchedule _schedule;
     private readonly IReadOnlyDictionary<string, string> _metadata;
     private readonly List<IDisposable> _owned = [];
     private int _side;
@@ -84,6 +89,8 @@ public sealed class HeadTrainer : IDisposable
         _seed = options.Seed;
         _shuffle = options.Shuffle;
         _lossLimit = options.LossLimit;
+        _baseLearningRate = options.LearningRate;
+        _schedule = options.Schedule;
         _metadata = start.Metadata;
         _stepCount = start.Step;
 
@@ -151,6 +158,14 @@ public sealed class HeadTrainer : IDisposable
     /// <summary>The parameter names, in graph order.</summary>
     public IReadOnlyList<string> ParameterNames => [.. _parameters.Select(p => p.Name)];
 
+    /// <summary>The current values of parameter <paramref name="name"/> (a view of the native buffer), or null if there is none.</summary>
+    internal TensorSlot? FindParameter(string name) => _parameters.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>Which of each slot's two buffers holds the current values.</summary>
+    internal int Side => _side;
+
+    internal bool IsDisposed => _disposed;
+
     /// <summary>Creates a trainer from graph files.</summary>
     /// <param name="trainingModelPath">The path of <c>train.onnx</c>.</param>
     /// <param name="optimizerModelPath">The path of <c>optimizer.onnx</c>.</param>
@@ -175,70 +190,31 @@ public sealed class HeadTrainer : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(data);
-        CheckData(data);
+        return TrainCore(data, progress, null, cancellationToken);
+    }
 
-        var batch = Math.Min(_batchSize, data.Count);
-        var remainder = data.Count % batch;
-        using var full = new BatchBuffers(batch, FeatureSize);
-        using var partial = remainder > 0 ? new BatchBuffers(remainder, FeatureSize) : null;
-        // Input lists for each (batch buffers, parameter side), built once per run.
-        OrtValue[][] fullInputs = [TrainInputs(full, 0), TrainInputs(full, 1)];
-        OrtValue[][]? partialInputs = partial is null ? null : [TrainInputs(partial, 0), TrainInputs(partial, 1)];
-
-        var startStep = _stepCount;
-        Save();
-        try
-        {
-            var order = Enumerable.Range(0, data.Count).ToArray();
-            var rng = new SplitMix64(unchecked((ulong)_seed));
-            var losses = new List<double>(_epochs);
-            for (var epoch = 1; epoch <= _epochs; epoch++)
-            {
-                if (_shuffle)
-                {
-                    // Fisher–Yates.
-                    for (var i = order.Length - 1; i > 0; i--)
-                    {
-                        var j = rng.NextInt(i + 1);
-                        (order[i], order[j]) = (order[j], order[i]);
-                    }
-                }
-
-                var lossSum = 0.0;
-                for (var first = 0; first < data.Count; first += batch)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var isFull = first + batch <= data.Count;
-                    var buffers = isFull ? full : partial!;
-                    buffers.Fill(data, order, first);
-                    var loss = TrainStep(isFull ? fullInputs[_side] : partialInputs![_side]);
-                    if (!float.IsFinite(loss) || loss > _lossLimit)
-                    {
-                        throw Diverged(epoch, loss);
-                    }
-
-                    lossSum += (double)loss * buffers.Size;
-                    OptimizerStep();
-                }
-
-                var mean = lossSum / data.Count;
-                losses.Add(mean);
-                progress?.Report(new EpochProgress(epoch, _epochs, mean));
-            }
-
-            // A last step can overflow without a loss to show it; never keep such a head.
-            if (_parameters.Any(p => !p.IsFinite(_side)) || _states.Any(s => !s.IsFinite(_side)))
-            {
-                throw new TrainingException("Training stopped: the last optimizer step made a parameter NaN or infinite. The head is unchanged; lower the learning rate.");
-            }
-
-            return new TrainingSummary(losses, _stepCount - startStep, _stepCount);
-        }
-        catch
-        {
-            Restore(startStep);
-            throw;
-        }
+    /// <summary>
+    /// Trains with a callback after every epoch that can mark the epoch as the best so far and stop the run
+    /// (early stopping). The run ends with the parameters, optimizer state and step of the last epoch marked
+    /// best; if none was marked, with those of the last epoch run.
+    /// </summary>
+    /// <param name="data">The labelled features; labels must be class indices 0 to C−1.</param>
+    /// <param name="onEpoch">
+    /// Called on the training thread after every epoch, with the head as that epoch left it: it may read the
+    /// parameters (<see cref="ExportCheckpoint"/>, <see cref="HeadPredictor.UpdateParameters(HeadTrainer)"/>) to
+    /// validate them. An exception it throws ends the run like any failure (the head is as before the call).
+    /// </param>
+    /// <param name="cancellationToken">Checked before every step. (Required here, so that <c>Train(data, null)</c> keeps meaning the progress overload.)</param>
+    /// <returns>The loss of every epoch run, the steps, and the epoch the head ended with.</returns>
+    /// <exception cref="TrainingException">The data cannot be used, or the loss became NaN, infinite or too large; the head is as it was before the call.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the head is as it was before the call.</exception>
+    /// <exception cref="EdgeTransferException">ONNX Runtime failed (inner exception); the head is as it was before the call.</exception>
+    public TrainingSummary Train(FeatureSet data, Func<EpochProgress, EpochDecision> onEpoch, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(onEpoch);
+        return TrainCore(data, null, onEpoch, cancellationToken);
     }
 
     /// <summary>The current parameters, optimizer state and step as a checkpoint (copies).</summary>
@@ -268,6 +244,110 @@ public sealed class HeadTrainer : IDisposable
         }
 
         _owned.Clear();
+    }
+
+    private TrainingSummary TrainCore(FeatureSet data, IProgress<EpochProgress>? progress, Func<EpochProgress, EpochDecision>? onEpoch, CancellationToken cancellationToken)
+    {
+        CheckData(data);
+
+        var batch = Math.Min(_batchSize, data.Count);
+        var remainder = data.Count % batch;
+        using var full = new BatchBuffers(batch, FeatureSize);
+        using var partial = remainder > 0 ? new BatchBuffers(remainder, FeatureSize) : null;
+        // Input lists for each (batch buffers, parameter side), built once per run.
+        OrtValue[][] fullInputs = [TrainInputs(full, 0), TrainInputs(full, 1)];
+        OrtValue[][]? partialInputs = partial is null ? null : [TrainInputs(partial, 0), TrainInputs(partial, 1)];
+
+        var startStep = _stepCount;
+        Save();
+        try
+        {
+            var order = Enumerable.Range(0, data.Count).ToArray();
+            var rng = new SplitMix64(unchecked((ulong)_seed));
+            var losses = new List<double>(_epochs);
+            var learningRate = _learningRate.GetTensorMutableDataAsSpan<float>();
+            var bestEpoch = 0;
+            var bestStep = 0L;
+            var stoppedEarly = false;
+            for (var epoch = 1; epoch <= _epochs; epoch++)
+            {
+                // The schedule moves the rate between epochs only: one scalar write, nothing per step.
+                var rate = (float)_schedule.RateAt(_baseLearningRate, epoch, _epochs);
+                learningRate[0] = rate;
+                if (_shuffle)
+                {
+                    // Fisher–Yates.
+                    for (var i = order.Length - 1; i > 0; i--)
+                    {
+                        var j = rng.NextInt(i + 1);
+                        (order[i], order[j]) = (order[j], order[i]);
+                    }
+                }
+
+                var lossSum = 0.0;
+                for (var first = 0; first < data.Count; first += batch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var isFull = first + batch <= data.Count;
+                    var buffers = isFull ? full : partial!;
+                    buffers.Fill(data, order, first);
+                    var loss = TrainStep(isFull ? fullInputs[_side] : partialInputs![_side]);
+                    if (!float.IsFinite(loss) || loss > _lossLimit)
+                    {
+                        throw Diverged(epoch, loss);
+                    }
+
+                    lossSum += (double)loss * buffers.Size;
+                    OptimizerStep();
+                }
+
+                var mean = lossSum / data.Count;
+                losses.Add(mean);
+                var report = new EpochProgress(epoch, _epochs, mean) { LearningRate = rate, Steps = _stepCount - startStep };
+                progress?.Report(report);
+                if (onEpoch is not null)
+                {
+                    var decision = onEpoch(report);
+                    if (decision.IsBest)
+                    {
+                        SaveBest();
+                        bestEpoch = epoch;
+                        bestStep = _stepCount;
+                    }
+
+                    if (decision.Stop && epoch < _epochs)
+                    {
+                        stoppedEarly = true;
+                        break;
+                    }
+                }
+            }
+
+            var executed = _stepCount - startStep;
+            if (bestEpoch > 0 && bestEpoch != losses.Count)
+            {
+                // Early stopping keeps the best epoch, not the last: later epochs only overfitted.
+                RestoreBest();
+                _stepCount = bestStep;
+            }
+            else
+            {
+                bestEpoch = losses.Count;
+            }
+
+            // A last step can overflow without a loss to show it; never keep such a head.
+            if (_parameters.Any(p => !p.IsFinite(_side)) || _states.Any(s => !s.IsFinite(_side)))
+            {
+                throw new TrainingException("Training stopped: the last optimizer step made a parameter NaN or infinite. The head is unchanged; lower the learning rate.");
+            }
+
+            return new TrainingSummary(losses, executed, _stepCount) { BestEpoch = bestEpoch, StoppedEarly = stoppedEarly };
+        }
+        catch
+        {
+            Restore(startStep);
+            throw;
+        }
     }
 
     private static byte[] ReadModel(string path)
@@ -432,6 +512,32 @@ public sealed class HeadTrainer : IDisposable
         foreach (var s in _states)
         {
             s.Save(_side);
+        }
+    }
+
+    private void SaveBest()
+    {
+        foreach (var p in _parameters)
+        {
+            p.SaveBest(_side);
+        }
+
+        foreach (var s in _states)
+        {
+            s.SaveBest(_side);
+        }
+    }
+
+    private void RestoreBest()
+    {
+        foreach (var p in _parameters)
+        {
+            p.RestoreBest(_side);
+        }
+
+        foreach (var s in _states)
+        {
+            s.RestoreBest(_side);
         }
     }
 

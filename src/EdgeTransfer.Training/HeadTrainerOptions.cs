@@ -18,6 +18,9 @@ public sealed class HeadTrainerOptions
     /// <summary>Fed to the optimizer graph's <c>learning_rate</c>; default 1e-3.</summary>
     public float LearningRate { get; set; } = 1e-3f;
 
+    /// <summary>How the learning rate changes from epoch to epoch; default <see cref="LearningRateSchedule.Constant"/>.</summary>
+    public LearningRateSchedule Schedule { get; set; } = LearningRateSchedule.Constant;
+
     /// <summary>Fed to the optimizer graph's <c>weight_decay</c>; default 1e-4 (weights only, by the graph).</summary>
     public float WeightDecay { get; set; } = 1e-4f;
 

@@ -23,6 +23,16 @@ public static class HeadTrainerOptionsValidator
         }
 
         RuntimeOptionsValidator.Validate(options.Runtime);
+        if (options.Schedule is not { } schedule)
+        {
+            throw new InvalidSettingException("HeadTrainerOptions.Schedule", "must be set (LearningRateSchedule.Constant for a fixed rate).");
+        }
+
+        Require(Enum.IsDefined(schedule.Kind), "Schedule.Kind", "must be Constant, Cosine or Step", (int)schedule.Kind);
+        Require(schedule.WarmupEpochs is >= 0 and <= 100_000, "Schedule.WarmupEpochs", "must be 0 to 100000", schedule.WarmupEpochs);
+        Require(double.IsFinite(schedule.MinimumFactor) && schedule.MinimumFactor is >= 0 and <= 1, "Schedule.MinimumFactor", "must be from 0 to 1", schedule.MinimumFactor);
+        Require(schedule.StepEpochs is >= 1 and <= 100_000, "Schedule.StepEpochs", "must be 1 to 100000", schedule.StepEpochs);
+        Require(double.IsFinite(schedule.StepFactor) && schedule.StepFactor > 0 && schedule.StepFactor <= 1, "Schedule.StepFactor", "must be above 0 and at most 1", schedule.StepFactor);
         if (options.ClassWeights is { } weights)
         {
             if (classCount is { } c && weights.Count != c)

@@ -26,6 +26,9 @@ internal sealed class TensorSlot : IDisposable
 
     public float[] Snapshot { get; }
 
+    /// <summary>The values of the best epoch so far (early stopping); allocated on first use.</summary>
+    public float[]? Best { get; private set; }
+
     public static OrtValue Allocate(long[] shape) =>
         OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, shape);
 
@@ -34,6 +37,10 @@ internal sealed class TensorSlot : IDisposable
     public void Save(int side) => Values(side).CopyTo(Snapshot);
 
     public void Restore(int side) => Snapshot.CopyTo(Values(side));
+
+    public void SaveBest(int side) => Values(side).CopyTo(Best ??= new float[Snapshot.Length]);
+
+    public void RestoreBest(int side) => Best!.CopyTo(Values(side));
 
     public bool IsFinite(int side)
     {

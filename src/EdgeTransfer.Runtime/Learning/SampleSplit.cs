@@ -1,0 +1,180 @@
+using System.Globalization;
+using EdgeTransfer.Artifacts.Randomness;
+using EdgeTransfer.Runtime.Storage;
+using EdgeTransfer.Training;
+
+namespace EdgeTransfer.Runtime.Learning;
+
+/// <summary>
+/// The checks that come before any training, and the seeded stratified split of a <see cref="SampleSet"/> into
+/// training and validation samples: every labelled class is in both, so the quality gate sees every class.
+/// </summary>
+internal sealed class SampleSplit
+{
+    private SampleSplit(FeatureSet training, FeatureSet validation, int[] trainingCounts, int[] validationCounts)
+    {
+        Training = training;
+        Validation = validation;
+        TrainingCounts = trainingCounts;
+        ValidationCounts = validationCounts;
+    }
+
+    public FeatureSet Training { get; }
+
+    public FeatureSet Validation { get; }
+
+    /// <summary>Training samples per class index.</summary>
+    public int[] TrainingCounts { get; }
+
+    /// <summary>Validation samples per class index.</summary>
+    public int[] ValidationCounts { get; }
+
+    /// <summary>Checks the samples and splits them, or says (as a sentence fragment) why they cannot train a head.</summary>
+    /// <param name="samples">Every stored sample.</param>
+    /// <param name="featureSize">D of the bundle.</param>
+    /// <param name="classes">The bundle's classes.</param>
+    /// <param name="fraction">The share of each class to validate on.</param>
+    /// <param name="minValidation">The fewest validation samples in all (the quality gate's).</param>
+    /// <param name="minValidationPerClass">The fewest validation samples per labelled class (at least 1).</param>
+    /// <param name="minTrainingPerClass">The fewest training samples per labelled class.</param>
+    /// <param name="seed">The seed of the split.</param>
+    /// <param name="refusal">Why not, when the result is null.</param>
+    public static SampleSplit? TryCreate(
+        SampleSet samples,
+        int featureSize,
+        IReadOnlyList<string> classes,
+        double fraction,
+        int minValidation,
+        int minValidationPerClass,
+        int minTrainingPerClass,
+        int seed,
+        out string? refusal)
+    {
+        refusal = Check(samples, featureSize, classes);
+        if (refusal is not null)
+        {
+            return null;
+        }
+
+        var counts = samples.CountsByClassIndex;
+        var labelled = Enumerable.Range(0, counts.Count).Where(c => counts[c] > 0).ToList();
+        if (labelled.Count == 0)
+        {
+            refusal = "the sample store is empty; label parts of at least two classes";
+            return null;
+        }
+
+        if (labelled.Count == 1)
+        {
+            refusal = $"only '{classes[labelled[0]]}' has samples; label at least one other class";
+            return null;
+        }
+
+        var perClass = minValidationPerClass + minTrainingPerClass;
+        var thin = labelled.Where(c => counts[c] < perClass).ToList();
+        if (thin.Count > 0)
+        {
+            refusal = string.Create(
+                CultureInfo.InvariantCulture,
+                $"too few samples to split: {string.Join(", ", thin.Select(c => $"'{classes[c]}' has {counts[c]}"))}; each labelled class needs at least {perClass} ({minValidationPerClass} for validation, {minTrainingPerClass} for training). Label {string.Join(", ", thin.Select(c => $"{perClass - counts[c]} more '{classes[c]}'"))}");
+            return null;
+        }
+
+        var validationCounts = new int[counts.Count];
+        foreach (var c in labelled)
+        {
+            var planned = (int)Math.Round(counts[c] * fraction, MidpointRounding.AwayFromZero);
+            validationCounts[c] = Math.Min(Math.Max(planned, minValidationPerClass), counts[c] - minTrainingPerClass);
+        }
+
+        var validation = validationCounts.Sum();
+        if (validation < minValidation)
+        {
+            var total = (int)Math.Ceiling(minValidation / fraction);
+            refusal = string.Create(
+                CultureInfo.InvariantCulture,
+                $"too few samples to validate: the split holds {validation} validation samples ({fraction:P0} of each class, of {samples.Count} samples), fewer than the {minValidation} the quality gate needs. Label more parts (about {total} in all)");
+            return null;
+        }
+
+        return Split(samples, validationCounts, seed);
+    }
+
+    private static string? Check(SampleSet samples, int featureSize, IReadOnlyList<string> classes)
+    {
+        if (samples.FeatureDimension != featureSize)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the samples have {samples.FeatureDimension} features but the bundle's head takes {featureSize}; they come from another backbone — collect them again with this bundle");
+        }
+
+        if (!samples.Classes.SequenceEqual(classes, StringComparer.Ordinal))
+        {
+            return $"the samples are labelled with the classes [{string.Join(", ", samples.Classes)}] but the bundle has [{string.Join(", ", classes)}]; open the sample store with this bundle's classes";
+        }
+
+        var features = samples.Features;
+        for (var i = 0; i < features.Length; i++)
+        {
+            if (!float.IsFinite(features[i]))
+            {
+                var row = i / featureSize;
+                return string.Create(CultureInfo.InvariantCulture, $"sample {samples.Ids[row]} ('{classes[(int)samples.Labels[row]]}') has a {(float.IsNaN(features[i]) ? "NaN" : "infinite")} feature (index {i % featureSize}); delete it from the store or capture it again");
+            }
+        }
+
+        return null;
+    }
+
+    private static SampleSplit Split(SampleSet samples, int[] validationCounts, int seed)
+    {
+        var classCount = validationCounts.Length;
+        var byClass = new List<int>[classCount];
+        for (var c = 0; c < classCount; c++)
+        {
+            byClass[c] = [];
+        }
+
+        for (var i = 0; i < samples.Count; i++)
+        {
+            byClass[samples.Labels[i]].Add(i);
+        }
+
+        var rng = new SplitMix64(unchecked((ulong)seed) ^ 0x5EED_5A17_0000_0000UL);
+        var training = new List<int>(samples.Count);
+        var validation = new List<int>();
+        var trainingCounts = new int[classCount];
+        for (var c = 0; c < classCount; c++)
+        {
+            var rows = byClass[c];
+            // Fisher–Yates per class, then the first k go to validation: a seeded, stratified draw.
+            for (var i = rows.Count - 1; i > 0; i--)
+            {
+                var j = rng.NextInt(i + 1);
+                (rows[i], rows[j]) = (rows[j], rows[i]);
+            }
+
+            validation.AddRange(rows.Take(validationCounts[c]));
+            training.AddRange(rows.Skip(validationCounts[c]));
+            trainingCounts[c] = rows.Count - validationCounts[c];
+        }
+
+        // Store order inside each part: the trainer shuffles every epoch anyway, and this keeps the split readable.
+        training.Sort();
+        validation.Sort();
+        return new SampleSplit(Gather(samples, training), Gather(samples, validation), trainingCounts, validationCounts);
+    }
+
+    private static FeatureSet Gather(SampleSet samples, List<int> rows)
+    {
+        var d = samples.FeatureDimension;
+        var features = new float[rows.Count * d];
+        var labels = new long[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            samples.FeaturesOf(rows[i]).CopyTo(features.AsSpan(i * d, d));
+            labels[i] = samples.Labels[rows[i]];
+        }
+
+        return new FeatureSet(features, labels, d);
+    }
+}
