@@ -1,0 +1,73 @@
+using System.CommandLine;
+using EdgeTransfer.Device.Commands;
+
+namespace EdgeTransfer.Device;
+
+/// <summary>The <c>edgetransfer-device</c> command tree and its error funnel.</summary>
+public static class DeviceCli
+{
+    /// <summary>The <c>--config</c> option shared by every command.</summary>
+    internal static Option<string> ConfigOption { get; } = new("--config", "-c")
+    {
+        Description = "The device configuration (device.json).",
+        DefaultValueFactory = _ => "device.json",
+        Recursive = true,
+    };
+
+    /// <summary>Parses <paramref name="args"/>, runs the command and returns its exit code.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where errors go.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+
+        var root = new RootCommand("EdgeTransfer device runtime: capture parts, learn on the device, inspect, and never lose the working model.");
+        root.Add(ConfigOption);
+        root.Add(RunCommand.Create(output));
+        root.Add(CollectCommand.Create(output));
+        root.Add(TrainCommand.Create(output));
+        root.Add(InferCommand.Create(output));
+        root.Add(RollbackCommand.Create(output));
+        root.Add(StatusCommand.Create(output));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                error.WriteLine($"error: {e.Message}");
+            }
+
+            error.WriteLine("Run 'edgetransfer-device --help' for usage.");
+            return DeviceExitCodes.Usage;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (InvalidSettingException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return DeviceExitCodes.Usage;
+        }
+        catch (EdgeTransferException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                error.WriteLine($"  because: {inner.Message}");
+            }
+
+            return DeviceExitCodes.Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("stopped.");
+            return DeviceExitCodes.Success;
+        }
+    }
+}

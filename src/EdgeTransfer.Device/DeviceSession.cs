@@ -1,0 +1,33 @@
+using EdgeTransfer.Runtime.Configuration;
+using EdgeTransfer.Runtime.Hosting;
+
+namespace EdgeTransfer.Device;
+
+/// <summary>Opens the <see cref="DeviceHost"/> of the configuration named on the command line.</summary>
+internal static class DeviceSession
+{
+    public static DeviceHost Open(string configPath) => DeviceHost.Open(DeviceConfigFile.Load(configPath));
+
+    /// <summary>A token cancelled by Ctrl+C, SIGINT or SIGTERM (systemd stop), so that work ends cleanly.</summary>
+    public static CancellationTokenSource StopOnSignal(out IDisposable registrations)
+    {
+        var stop = new CancellationTokenSource();
+        var handlers = new List<IDisposable>();
+        foreach (var signal in new[] { System.Runtime.InteropServices.PosixSignal.SIGINT, System.Runtime.InteropServices.PosixSignal.SIGTERM })
+        {
+            handlers.Add(System.Runtime.InteropServices.PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }));
+        }
+
+        registrations = new Registrations(handlers);
+        return stop;
+    }
+
+    private sealed class Registrations(List<IDisposable> handlers) : IDisposable
+    {
+        public void Dispose() => handlers.ForEach(h => h.Dispose());
+    }
+}

@@ -1,0 +1,6 @@
+namespace EdgeTransfer.Device;
+
+internal static class Program
+{
+    private static int Main(string[] args) => DeviceCli.Run(args, Console.Out, Console.Error);
+}

@@ -1,0 +1,119 @@
+using EdgeTransfer.Runtime.Capture;
+using EdgeTransfer.Runtime.Configuration;
+using EdgeTransfer.Runtime.Lines;
+using LineGpioTrigger = EdgeTransfer.Runtime.Lines.GpioTriggerOptions;
+
+namespace EdgeTransfer.Runtime.Hosting;
+
+/// <summary>Turns the <c>source</c>, <c>trigger</c> and <c>reject</c> sections of <c>device.json</c> into live objects.</summary>
+public static class LineFactory
+{
+    /// <summary>The frame source of <paramref name="options"/>; a camera is wrapped so that it reconnects with back-off.</summary>
+    /// <param name="options">The device options.</param>
+    /// <param name="bundleClasses">The bundle's classes (the synthetic line's default mix).</param>
+    /// <param name="timeProvider">The clock.</param>
+    public static IFrameSource CreateSource(DeviceOptions options, IReadOnlyList<string> bundleClasses, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(bundleClasses);
+        var source = options.Source;
+        switch (source.Kind)
+        {
+            case SourceKind.Camera:
+                var camera = new V4l2CameraOptions
+                {
+                    DevicePath = source.Camera.Device,
+                    Width = source.Camera.Width,
+                    Height = source.Camera.Height,
+                    PixelFormat = source.Camera.PixelFormat == PixelFormat.Mjpeg ? V4l2PixelFormat.Mjpeg : V4l2PixelFormat.Yuyv,
+                };
+
+                // A camera that disappears (unplugged, USB reset) comes back by itself: the resilient
+                // source reports Reconnecting with the attempt and the next retry, then Online again.
+                return new ResilientFrameSource(
+                    "camera",
+                    _ => ValueTask.FromResult<IFrameSource>(OpenCamera(camera, timeProvider)),
+                    timeProvider: timeProvider);
+            case SourceKind.Folder:
+                return new FolderReplaySource(new FolderReplayOptions { Directory = source.Folder.Path!, Loop = source.Folder.Loop }, timeProvider);
+            default:
+                var classes = source.Synthetic.Classes ?? bundleClasses;
+                return new SyntheticLineSource(
+                    new SyntheticLineOptions
+                    {
+                        Seed = source.Synthetic.Seed,
+                        FramesPerSecond = source.Synthetic.Rate,
+                        ClassMix = SyntheticMix(classes, options.Inspection.GoodClass),
+                    },
+                    timeProvider);
+        }
+    }
+
+    /// <summary>The trigger of <paramref name="options"/>; null for free-running at the source's own pace.</summary>
+    /// <param name="options">The device options.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public static ITrigger? CreateTrigger(DeviceOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var trigger = options.Trigger;
+        return trigger.Kind switch
+        {
+            TriggerKind.Gpio => OpenGpioTrigger(trigger.Gpio, timeProvider),
+            _ => new FreeRunningTrigger(trigger.FreeRunning.Fps, timeProvider),
+        };
+    }
+
+    /// <summary>The reject output of <paramref name="options"/>; null when verdicts are only reported.</summary>
+    /// <param name="options">The device options.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public static RejectLine? CreateRejectLine(DeviceOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var reject = options.Reject;
+        if (reject.Kind != RejectKind.Gpio)
+        {
+            return null;
+        }
+
+        var lineOptions = new RejectLineOptions
+        {
+            Pin = reject.Gpio.Pin!.Value,
+            PulseDuration = TimeSpan.FromMilliseconds(reject.Gpio.PulseMs),
+            Polarity = reject.Gpio.ActiveHigh ? OutputPolarity.ActiveHigh : OutputPolarity.ActiveLow,
+        };
+        return OperatingSystem.IsLinux()
+            ? RejectLine.OpenChip(reject.Gpio.Chip, lineOptions, timeProvider)
+            : throw new InvalidSettingException("device.json: reject.kind", "GPIO lines are opened through the Linux GPIO character device; on this OS set reject.kind to \"none\".");
+    }
+
+    private static V4l2CameraSource OpenCamera(V4l2CameraOptions camera, TimeProvider? timeProvider) =>
+        OperatingSystem.IsLinux()
+            ? V4l2CameraSource.Open(camera, timeProvider)
+            : throw new InvalidSettingException("device.json: source.kind", "the V4L2 camera is Linux-only; use \"folder\" or \"synthetic\" on this OS.");
+
+    private static GpioTrigger OpenGpioTrigger(Configuration.GpioTriggerOptions gpio, TimeProvider? timeProvider)
+    {
+        var options = new LineGpioTrigger
+        {
+            Pin = gpio.Pin!.Value,
+            Edge = gpio.Edge == GpioEdge.Rising ? TriggerEdge.Rising : TriggerEdge.Falling,
+            Debounce = TimeSpan.FromMilliseconds(gpio.DebounceMs),
+        };
+        return OperatingSystem.IsLinux()
+            ? GpioTrigger.OpenChip(gpio.Chip, options, timeProvider)
+            : throw new InvalidSettingException("device.json: trigger.kind", "GPIO lines are opened through the Linux GPIO character device; on this OS use \"free-running\".");
+    }
+
+    // A line mostly carries good parts: 70 % good, the rest spread over the defect classes.
+    private static Dictionary<string, double> SyntheticMix(IReadOnlyList<string> classes, string goodClass)
+    {
+        var defects = classes.Where(c => c != goodClass).ToList();
+        var mix = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var c in classes)
+        {
+            mix[c] = c == goodClass ? 0.7 : 0.3 / Math.Max(1, defects.Count);
+        }
+
+        return mix;
+    }
+}
