@@ -4,7 +4,7 @@ namespace EdgeTransfer.Testing;
 public static class PretrainedModels
 {
     /// <summary>The directory with ResNet18.onnx, ResNetPreprocess.onnx and the committed spec.</summary>
-    public static string ResNet18Directory { get; } = Locate();
+    public static string ResNet18Directory => LazyDirectory.Value;
 
     /// <summary>The original ResNet18 (opset 8, batch 1, BatchNormalization not folded).</summary>
     public static string ResNet18 => Path.Combine(ResNet18Directory, "ResNet18.onnx");
@@ -16,8 +16,13 @@ public static class PretrainedModels
     public static string ResNet18Spec => Path.Combine(RepositoryRoot, "models", "resnet18", "spec.json");
 
     /// <summary>The repository root (the folder with EdgeTransfer.sln).</summary>
-    public static string RepositoryRoot { get; } = FindUp("EdgeTransfer.sln")
-        ?? throw new InvalidOperationException("Tests must run inside the repository (EdgeTransfer.sln not found above " + AppContext.BaseDirectory + ").");
+    public static string RepositoryRoot => LazyRoot.Value;
+
+    // Lazy, so that a test that needs only the repository root works without the model build step.
+    private static readonly Lazy<string> LazyRoot = new(() => FindUp("EdgeTransfer.sln")
+        ?? throw new InvalidOperationException("Tests must run inside the repository (EdgeTransfer.sln not found above " + AppContext.BaseDirectory + ")."));
+
+    private static readonly Lazy<string> LazyDirectory = new(Locate);
 
     private static string Locate()
     {

@@ -15,8 +15,18 @@ public class DeviceProfileTests
         // Given the committed device.json of the profile
         var path = Path.Combine(PretrainedModels.RepositoryRoot, "devices", profile, "device.json");
 
+        var json = File.ReadAllText(path);
+        if (profile == "windows-iot" && !OperatingSystem.IsWindows())
+        {
+            // DirectML exists only on Windows: elsewhere the profile must be refused for exactly that reason.
+            var refused = Assert.Throws<InvalidSettingException>(() => DeviceConfigFile.Parse(json, "device.json", Path.GetDirectoryName(path)));
+            Assert.Contains("executionProvider.kind", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("only on Windows", refused.Message, StringComparison.Ordinal);
+            json = json.Replace("\"directml\"", "\"cpu\"", StringComparison.Ordinal);
+        }
+
         // When it is parsed (files such as the CA and password exist only on the device)
-        var options = DeviceConfigFile.Parse(File.ReadAllText(path), $"devices/{profile}/device.json", Path.GetDirectoryName(path), checkFiles: false);
+        var options = DeviceConfigFile.Parse(json, $"devices/{profile}/device.json", Path.GetDirectoryName(path), checkFiles: false);
 
         // Then it is valid and names its device
         Assert.False(string.IsNullOrWhiteSpace(options.Device.Id));
