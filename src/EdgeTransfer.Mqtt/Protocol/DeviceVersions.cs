@@ -1,0 +1,17 @@
+namespace EdgeTransfer.Mqtt.Protocol;
+
+/// <summary>What a device runs, as announced in its birth message.</summary>
+public sealed record DeviceVersions
+{
+    /// <summary>The device program's version.</summary>
+    public string App { get; init; } = "";
+
+    /// <summary>The ONNX Runtime version, or null if not loaded yet.</summary>
+    public string? OnnxRuntime { get; init; }
+
+    /// <summary>The id of the bundle in service, or null before the first bundle.</summary>
+    public string? Bundle { get; init; }
+
+    /// <summary>The promoted head version in service, or null before the first training.</summary>
+    public long? Head { get; init; }
+}

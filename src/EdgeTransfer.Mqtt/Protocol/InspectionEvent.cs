@@ -1,0 +1,23 @@
+namespace EdgeTransfer.Mqtt.Protocol;
+
+/// <summary><c>events</c>: one inspection result (sampled: every reject, and every Nth pass).</summary>
+public sealed record InspectionEvent : DeviceMessage
+{
+    /// <summary>The frame id (per device, increasing).</summary>
+    public long FrameId { get; init; }
+
+    /// <summary>The predicted class name.</summary>
+    public string Verdict { get; init; } = "";
+
+    /// <summary>The probability of <see cref="Verdict"/>, 0 to 1.</summary>
+    public double Confidence { get; init; }
+
+    /// <summary>Whether the part was rejected on the line.</summary>
+    public bool Rejected { get; init; }
+
+    /// <summary>Capture-to-verdict latency, in milliseconds.</summary>
+    public double LatencyMs { get; init; }
+
+    /// <summary>The head version that judged the frame.</summary>
+    public long? HeadVersion { get; init; }
+}

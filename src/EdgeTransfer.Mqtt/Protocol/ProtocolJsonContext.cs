@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EdgeTransfer.Mqtt.Commands;
+using EdgeTransfer.Mqtt.Deployment;
+
+namespace EdgeTransfer.Mqtt.Protocol;
+
+/// <summary>
+/// The source-generated JSON contract of protocol v1: camelCase names, enums as camelCase texts, nulls
+/// left out when writing, unknown keys and duplicates refused when reading. No reflection at run time.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true,
+    AllowDuplicateProperties = false,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(StatusMessage))]
+[JsonSerializable(typeof(TelemetryMessage))]
+[JsonSerializable(typeof(InspectionEvent))]
+[JsonSerializable(typeof(TrainingProgress))]
+[JsonSerializable(typeof(TrainingResult))]
+[JsonSerializable(typeof(CommandReplyMessage))]
+[JsonSerializable(typeof(LabelRequest))]
+[JsonSerializable(typeof(CollectRequest))]
+[JsonSerializable(typeof(TrainRequest))]
+[JsonSerializable(typeof(RollbackRequest))]
+[JsonSerializable(typeof(StatusRequest))]
+[JsonSerializable(typeof(ConfigRequest))]
+[JsonSerializable(typeof(DeployRequest))]
+[JsonSerializable(typeof(DeployChunkRequest))]
+[JsonSerializable(typeof(DeploymentStatus))]
+[JsonSerializable(typeof(JsonElement))]
+public sealed partial class ProtocolJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,117 @@
+using System.Text;
+using EdgeTransfer.Artifacts.IO;
+using EdgeTransfer.Mqtt.Commands;
+using EdgeTransfer.Mqtt.Deployment;
+using EdgeTransfer.Mqtt.Protocol;
+using EdgeTransfer.Mqtt.Tests.Infrastructure;
+using EdgeTransfer.Testing;
+
+namespace EdgeTransfer.Mqtt.Tests;
+
+public sealed class DeploymentReceiverTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Chunks_AreVerified_AssembledAndHandedOver()
+    {
+        using var device = new TestDevice("d1", _temp.Combine("staging"));
+        var (archive, plan) = MakeArchive(5 * 1024 + 100, 1024);
+
+        Assert.True((await Send(device, "deploy", ProtocolJson.Serialize(plan))).Ok);
+        CommandReplyMessage last = null!;
+        for (var i = 0; i < plan.Chunks.Count; i++)
+        {
+            last = await Send(device, "deploy-chunk", Chunk(plan, archive, i));
+            Assert.True(last.Ok, last.Error?.Message);
+        }
+
+        Assert.True(last.Result!.Value.GetProperty("complete").GetBoolean());
+        var installed = Assert.Single(device.Installed);
+        Assert.Equal(plan.Sha256, Sha256.OfFile(installed.ArchivePath));
+        Assert.Empty(Directory.GetDirectories(_temp.Combine("staging")));
+    }
+
+    [Fact]
+    public async Task TamperedChunk_IsRefused_NotStored_AndNothingInstalled()
+    {
+        using var device = new TestDevice("d1", _temp.Combine("staging"));
+        var (archive, plan) = MakeArchive(3000, 1024);
+        await Send(device, "deploy", ProtocolJson.Serialize(plan));
+        var data = BundleChunker.ReadChunk(archive, plan.ChunkSize, 1);
+        data[17] ^= 1;
+
+        var reply = await Send(device, "deploy-chunk", ProtocolJson.Serialize(new DeployChunkRequest { Schema = DeviceMessage.SchemaVersion, DeploymentId = plan.DeploymentId, Index = 1, Data = Convert.ToBase64String(data) }));
+
+        Assert.Equal(CommandErrorCodes.DigestMismatch, reply.Error!.Code);
+        Assert.Contains("chunk 1", reply.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(device.Receiver.GetStatus(plan.DeploymentId)!.Received);
+        Assert.Empty(device.Installed);
+    }
+
+    [Fact]
+    public async Task SamePlanAgain_ReportsTheChunksHeld_AcrossARestart()
+    {
+        var (archive, plan) = MakeArchive(4096, 1024);
+        using (var device = new TestDevice("d1", _temp.Combine("staging")))
+        {
+            await Send(device, "deploy", ProtocolJson.Serialize(plan));
+            await Send(device, "deploy-chunk", Chunk(plan, archive, 0));
+            await Send(device, "deploy-chunk", Chunk(plan, archive, 2));
+        }
+
+        using var restarted = new TestDevice("d1", _temp.Combine("staging"));
+        var reply = await Send(restarted, "deploy", ProtocolJson.Serialize(plan));
+
+        Assert.Equal([0, 2], reply.Result!.Value.GetProperty("received").EnumerateArray().Select(e => e.GetInt32()));
+    }
+
+    [Fact]
+    public async Task ChunkWithoutPlan_IsNotFound()
+    {
+        using var device = new TestDevice("d1", _temp.Combine("staging"));
+
+        var reply = await Send(device, "deploy-chunk", Encoding.UTF8.GetBytes("""{"schema":"edgetransfer/v1","deploymentId":"nope","index":0,"data":"AA=="}"""));
+
+        Assert.Equal(CommandErrorCodes.NotFound, reply.Error!.Code);
+    }
+
+    [Fact]
+    public async Task PlanWithWrongChunkCount_IsRefused()
+    {
+        using var device = new TestDevice("d1", _temp.Combine("staging"));
+        var (_, plan) = MakeArchive(4096, 1024);
+
+        var reply = await Send(device, "deploy", ProtocolJson.Serialize(plan with { Chunks = plan.Chunks[..2] }));
+
+        Assert.Equal((CommandErrorCodes.InvalidValue, "chunks"), (reply.Error!.Code, reply.Error.Field));
+    }
+
+    internal (string Archive, DeployRequest Plan) MakeArchive(int size, int chunkSize, string id = "dep-1")
+    {
+        var archive = _temp.Combine($"bundle-{Guid.NewGuid():N}.tar");
+        var bytes = new byte[size];
+        new Random(size).NextBytes(bytes);
+        File.WriteAllBytes(archive, bytes);
+        return (archive, BundleChunker.Plan(archive, id, chunkSize, "line3"));
+    }
+
+    private static byte[] Chunk(DeployRequest plan, string archive, int index) => ProtocolJson.Serialize(new DeployChunkRequest
+    {
+        Schema = DeviceMessage.SchemaVersion,
+        DeploymentId = plan.DeploymentId,
+        Index = index,
+        Data = Convert.ToBase64String(BundleChunker.ReadChunk(archive, plan.ChunkSize, index)),
+    });
+
+    private static async Task<CommandReplyMessage> Send(TestDevice device, string name, byte[] body) =>
+        (await device.Router.DispatchAsync(new IncomingCommand
+        {
+            Topic = $"edgetransfer/v1/plant1/d1/cmd/{name}",
+            Payload = body,
+            ResponseTopic = $"edgetransfer/v1/plant1/d1/reply/{name}",
+            CorrelationData = new byte[] { 1 },
+        }, CancellationToken.None)).Reply;
+}
