@@ -1,4 +1,7 @@
 // EdgeTransfer build script (Cake 7): `dotnet tool restore && dotnet cake --target=<task>`.
+// Tasks: clean, build, test, models, bundle, package, bench (kebab-case, as in cake-build/cake).
+
+#load "build/profiles.cake"
 
 //////////////////////////////////////////////////////////////////////
 // ARGUMENTS
@@ -7,6 +10,8 @@
 var target = Argument("target", "test");
 var configuration = Argument("configuration", "Release");
 var bundleClasses = Argument("classes", "good,scratch,dent,stain");
+// Comma-separated profile names (devices/<name>); default: every profile.
+var profileFilter = Argument("profiles", string.Empty);
 
 //////////////////////////////////////////////////////////////////////
 // SETUP
@@ -14,7 +19,11 @@ var bundleClasses = Argument("classes", "good,scratch,dent,stain");
 
 var solution = File("./EdgeTransfer.sln");
 var cli = File("./tools/EdgeTransfer.Cli/EdgeTransfer.Cli.csproj");
-var artifacts = Directory("./artifacts");
+var device = File("./src/EdgeTransfer.Device/EdgeTransfer.Device.csproj");
+var artifacts = MakeAbsolute(Directory("./artifacts"));
+var bundleDir = artifacts.Combine("bundle");
+var packagesDir = artifacts.Combine("packages");
+var cliDll = MakeAbsolute(File($"./tools/EdgeTransfer.Cli/bin/{configuration}/net10.0/edgetransfer.dll"));
 
 Setup(context =>
 {
@@ -58,16 +67,84 @@ Task("test")
 });
 
 Task("bundle")
-    .Description("Prepares the default bundle (ResNet18, embedded spec) into artifacts/bundle.")
+    .Description("Prepares the default INT8 bundle (embedded ResNet18, synthetic calibration) into artifacts/bundle.")
     .IsDependentOn("models")
     .Does(() =>
 {
-    DotNetRun(cli, new ProcessArgumentBuilder()
-        .Append("prepare")
-        .Append("--classes").Append(bundleClasses)
-        .Append("--out").AppendQuoted(MakeAbsolute(artifacts + Directory("bundle")).FullPath)
-        .Append("--force"),
-        new DotNetRunSettings { Configuration = configuration, NoBuild = true });
+    Edgetransfer($"prepare --classes {bundleClasses} --quantize int8 --out \"{bundleDir}\" --force");
+    Edgetransfer($"bundle verify \"{bundleDir}\"");
+});
+
+Task("package")
+    .Description("For each device profile: publish edgetransfer-device for its runtime identifier, add the bundle, device.json, service unit and broker ACL sample, write SHA256SUMS and one archive.")
+    .IsDependentOn("bundle")
+    .Does(() =>
+{
+    EnsureDirectoryExists(packagesDir);
+    foreach (var profile in SelectProfiles(profileFilter))
+    {
+        var root = packagesDir.Combine(profile.Name);
+        CleanDirectory(root);
+        Information("package {0}: {1}, ONNX Runtime flavour {2}", profile.Name, profile.RuntimeIdentifier, profile.PackagedFlavour);
+
+        DotNetPublish(device, new DotNetPublishSettings
+        {
+            Configuration = configuration,
+            Runtime = profile.RuntimeIdentifier,
+            SelfContained = true,
+            OutputDirectory = root,
+            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("EdgeTransferOrtFlavour", profile.PackagedFlavour),
+        });
+
+        CopyDirectory(bundleDir, root.Combine("bundle"));
+        var source = Directory($"./devices/{profile.Name}");
+        CopyFile(source + File("device.json"), root.CombineWithFilePath("device.json"));
+        CopyFile(source + File("README.md"), root.CombineWithFilePath("README.md"));
+        if (FileExists(source + File("edgetransfer-device.service")))
+        {
+            CopyFile(source + File("edgetransfer-device.service"), root.CombineWithFilePath("edgetransfer-device.service"));
+        }
+
+        EnsureDirectoryExists(root.Combine("broker"));
+        CopyFiles("./devices/mosquitto/*", root.Combine("broker"));
+
+        WriteChecksums(root);
+        var archive = profile.IsWindows
+            ? packagesDir.CombineWithFilePath($"edgetransfer-{profile.Name}.zip")
+            : packagesDir.CombineWithFilePath($"edgetransfer-{profile.Name}.tar.gz");
+        if (profile.IsWindows)
+        {
+            Zip(root, archive);
+        }
+        else
+        {
+            TarGz(root, archive);
+        }
+
+        var digest = CalculateFileHash(archive, HashAlgorithm.SHA256).ToHex();
+        System.IO.File.WriteAllText(archive.FullPath + ".sha256", $"{digest}  {archive.GetFilename()}\n");
+        Information("  → {0} (sha256 {1})", archive, digest.Substring(0, 16));
+    }
+});
+
+Task("bench")
+    .Description("Runs every benchmark and writes one JSON report to artifacts/bench.json.")
+    .IsDependentOn("models")
+    .Does(() =>
+{
+    var report = new System.Text.StringBuilder();
+    report.Append("{\n");
+    var benches = new[] { "backbone", "train", "pipeline", "fleet" };
+    for (var i = 0; i < benches.Length; i++)
+    {
+        var output = EdgetransferOutput($"bench {benches[i]} --json");
+        report.Append($"  \"{benches[i]}\": {output.Trim()}{(i + 1 < benches.Length ? "," : string.Empty)}\n");
+    }
+
+    report.Append("}\n");
+    var path = artifacts.CombineWithFilePath("bench.json");
+    System.IO.File.WriteAllText(path.FullPath, report.ToString());
+    Information("benchmark report → {0}", path);
 });
 
 //////////////////////////////////////////////////////////////////////
@@ -77,3 +154,53 @@ Task("bundle")
 Task("default").IsDependentOn("test");
 
 RunTarget(target);
+
+//////////////////////////////////////////////////////////////////////
+// HELPERS
+//////////////////////////////////////////////////////////////////////
+
+void Edgetransfer(string arguments)
+{
+    var exit = StartProcess("dotnet", new ProcessSettings { Arguments = $"\"{cliDll}\" {arguments}" });
+    if (exit != 0)
+    {
+        throw new CakeException($"edgetransfer {arguments} failed with exit code {exit}.");
+    }
+}
+
+string EdgetransferOutput(string arguments)
+{
+    var exit = StartProcess("dotnet", new ProcessSettings { Arguments = $"\"{cliDll}\" {arguments}", RedirectStandardOutput = true }, out var lines);
+    if (exit != 0)
+    {
+        throw new CakeException($"edgetransfer {arguments} failed with exit code {exit}.");
+    }
+
+    return string.Join("\n", lines);
+}
+
+// tar.gz with .NET's own tar writer (keeps Unix file modes, so edgetransfer-device stays executable).
+void TarGz(DirectoryPath root, FilePath archive)
+{
+    using var file = System.IO.File.Create(archive.FullPath);
+    using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Optimal);
+    System.Formats.Tar.TarFile.CreateFromDirectory(root.FullPath, gzip, includeBaseDirectory: false);
+}
+
+// SHA256SUMS in the format of `sha256sum -c`: the archive can be verified on the device with coreutils alone.
+void WriteChecksums(DirectoryPath root)
+{
+    var lines = new List<string>();
+    foreach (var file in GetFiles(root.FullPath + "/**/*").OrderBy(f => f.FullPath, StringComparer.Ordinal))
+    {
+        var relative = root.GetRelativePath(file).FullPath;
+        if (relative == "SHA256SUMS")
+        {
+            continue;
+        }
+
+        lines.Add($"{CalculateFileHash(file, HashAlgorithm.SHA256).ToHex()}  {relative}");
+    }
+
+    System.IO.File.WriteAllText(root.CombineWithFilePath("SHA256SUMS").FullPath, string.Join("\n", lines) + "\n");
+}

@@ -1,3 +1,4 @@
+using EdgeTransfer.Agent;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Hosting;
 
@@ -6,7 +7,11 @@ namespace EdgeTransfer.Device;
 /// <summary>Opens the <see cref="DeviceHost"/> of the configuration named on the command line.</summary>
 internal static class DeviceSession
 {
-    public static DeviceHost Open(string configPath) => DeviceHost.Open(DeviceConfigFile.Load(configPath));
+    /// <summary>Opens the device on the bundle in service: the one deployed over MQTT last, else the one of device.json.</summary>
+    public static DeviceHost Open(string configPath) => Open(DeviceConfigFile.Load(configPath));
+
+    /// <summary>Opens the device for already loaded options (see <see cref="Open(string)"/>).</summary>
+    public static DeviceHost Open(DeviceOptions configured) => DeviceHost.Open(DeployedBundles.Resolve(configured));
 
     /// <summary>A token cancelled by Ctrl+C, SIGINT or SIGTERM (systemd stop), so that work ends cleanly.</summary>
     public static CancellationTokenSource StopOnSignal(out IDisposable registrations)
