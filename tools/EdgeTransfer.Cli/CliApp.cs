@@ -68,7 +68,11 @@ public static class CliApp
         root.Add(PrepareCommand.Create(console));
         root.Add(BundleCommand.Create(console));
         root.Add(ExportCommand.Create(console));
+        root.Add(BenchCommand.Create(console));
         root.Add(SynthCommand.Create(console));
+        root.Add(ConsoleCommand.Create(console));
+        root.Add(FleetCommand.Create(console));
+        root.Add(BrokerCommand.Create(console));
         return root;
     }
 
