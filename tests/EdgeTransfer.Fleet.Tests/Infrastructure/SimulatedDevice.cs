@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using EdgeTransfer.Artifacts.IO;
+using EdgeTransfer.Mqtt.Client;
+using EdgeTransfer.Mqtt.Commands;
+using EdgeTransfer.Mqtt.Deployment;
+using EdgeTransfer.Mqtt.Protocol;
+
+namespace EdgeTransfer.Fleet.Tests.Infrastructure;
+
+/// <summary>
+/// A device agent as docs/mqtt.md describes it, simulated with the protocol library: a device-role
+/// connection (birth, last will, seq, outbox) and a router with every command. Handlers only record what
+/// they would change. A <em>silent</em> device announces itself but never answers (a hung agent).
+/// </summary>
+internal sealed class SimulatedDevice : IAsyncDisposable
+{
+    public const string Fleet = "plant1";
+
+    private readonly CommandRouter? _router;
+
+    private SimulatedDevice(string id, MqttConnection connection, CommandRouter? router)
+    {
+        Id = id;
+        Connection = connection;
+        _router = router;
+    }
+
+    public string Id { get; }
+
+    public MqttConnection Connection { get; }
+
+    public ConcurrentQueue<string> Commands { get; } = new();
+
+    /// <summary>sha256 of each archive the installer received.</summary>
+    public ConcurrentQueue<string> Installed { get; } = new();
+
+    public static async Task<SimulatedDevice> StartAsync(int port, string id, string stateRoot, bool answers = true)
+    {
+        var directory = Path.Combine(stateRoot, id);
+        var connection = new MqttConnection(new MqttConnectionOptions
+        {
+            Role = ConnectionRole.Device,
+            Port = port,
+            Fleet = Fleet,
+            DeviceId = id,
+            StateDirectory = directory,
+            SessionExpiry = TimeSpan.Zero,
+            KeepAlive = TimeSpan.FromSeconds(5),
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+        })
+        {
+            BirthProvider = () => new StatusMessage { Versions = new DeviceVersions { App = "sim-1.0", Bundle = "line3", Head = 7 }, ExecutionProvider = "cpu" },
+        };
+        CommandRouter? router = answers ? new CommandRouter(Fleet, id) : null;
+        var device = new SimulatedDevice(id, connection, router);
+        if (router is not null)
+        {
+            device.Register(router, Path.Combine(directory, "staging"));
+            connection.UseCommands(router);
+        }
+
+        await connection.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await connection.WaitConnectedAsync(timeout.Token);
+        return device;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        _router?.Dispose();
+    }
+
+    private void Register(CommandRouter router, string staging)
+    {
+        router.Register("label", ProtocolJsonContext.Default.LabelRequest, (r, c, t) => Done("label"));
+        router.Register("collect", ProtocolJsonContext.Default.CollectRequest, (r, c, t) => Done("collect"));
+        router.Register("train", ProtocolJsonContext.Default.TrainRequest, (r, c, t) => Done($"train epochs={r.Epochs}"));
+        router.Register("rollback", ProtocolJsonContext.Default.RollbackRequest, (r, c, t) => Done($"rollback head={r.HeadVersion}"));
+        router.Register("status", ProtocolJsonContext.Default.StatusRequest, (r, c, t) =>
+        {
+            Commands.Enqueue("status");
+            return ValueTask.FromResult(CommandResult.Of(new StatusMessage { State = DeviceState.Online, ExecutionProvider = "cpu", Versions = new DeviceVersions { App = "sim-1.0" } }, ProtocolJsonContext.Default.StatusMessage));
+        });
+        router.RegisterConfig(new ConfigAllowList([new ConfigKey("inspection.threshold", ConfigValueKind.Number, 0, 1)]), (r, c, t) => Done("config"));
+        new DeploymentReceiver(new DeploymentReceiverOptions { StagingDirectory = staging }, (bundle, t) =>
+        {
+            Installed.Enqueue(Sha256.OfFile(bundle.ArchivePath));
+            return ValueTask.FromResult(CommandResult.Empty);
+        }).Register(router);
+    }
+
+    private ValueTask<CommandResult> Done(string what)
+    {
+        Commands.Enqueue(what);
+        return ValueTask.FromResult(CommandResult.Empty);
+    }
+}
