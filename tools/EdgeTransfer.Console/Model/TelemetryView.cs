@@ -1,0 +1,29 @@
+namespace EdgeTransfer.LineConsole.Model;
+
+/// <summary>The last telemetry message, as far as the console shows it.</summary>
+public sealed record TelemetryView
+{
+    /// <summary>Seconds since the device program started.</summary>
+    public double UptimeSeconds { get; init; }
+
+    /// <summary>Frames inspected since start.</summary>
+    public long Frames { get; init; }
+
+    /// <summary>Frames rejected since start.</summary>
+    public long Rejected { get; init; }
+
+    /// <summary>Verdict counts since start, by class.</summary>
+    public IReadOnlyDictionary<string, long> Verdicts { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Median latency of the last interval, ms.</summary>
+    public double? LatencyP50 { get; init; }
+
+    /// <summary>95th percentile latency of the last interval, ms.</summary>
+    public double? LatencyP95 { get; init; }
+
+    /// <summary>CPU use, percent of one core.</summary>
+    public double CpuPercent { get; init; }
+
+    /// <summary>Labelled samples in the store.</summary>
+    public long StoreSamples { get; init; }
+}
