@@ -229,6 +229,65 @@ public sealed class ImagePreprocessorTests(ITestOutputHelper output)
         Assert.Equal(0, allocated);
     }
 
+    [Theory]
+    [InlineData(640, 480, false)]
+    [InlineData(150, 110, true)]
+    public void Preprocess_IsBitIdenticalToNormalizeOfResizeTo(int width, int height, bool pyTorchSpec)
+    {
+        // Given a frame (150 × 3 bytes is not a multiple of 16: the scalar tail runs too) and a spec with a
+        // mean image, or one with per-channel mean and std
+        var meanImage = Enumerable.Range(0, 3 * 224 * 224).Select(i => (i % 251) * 0.75f).ToArray();
+        var preprocessor = pyTorchSpec
+            ? new ImagePreprocessor(PyTorchSpec(resizeSize: 256))
+            : new ImagePreprocessor(ResNetLikeSpec(ChannelOrder.Bgr, meanImage: true), meanImage);
+        using var frame = TestImages.Pattern(width, height, seed: 11);
+
+        // When it is preprocessed in one fused pass, and in two steps through the 8-bit frame
+        var fused = new float[preprocessor.ValuesPerImage];
+        preprocessor.Preprocess(frame, fused);
+        var resized = new byte[224 * 224 * 3];
+        preprocessor.ResizeTo(frame, resized);
+        var stepwise = new float[preprocessor.ValuesPerImage];
+        preprocessor.Normalize(resized, stepwise);
+
+        // Then every value has the same bits (SIMD normalisation = the table's expression)
+        Assert.Equal(stepwise, fused);
+    }
+
+    [Theory]
+    [InlineData(640, 480, 224)]
+    [InlineData(150, 110, 223)]
+    [InlineData(100, 80, 224)]
+    public void ResizeTo_AgreesWithTheReferenceResize_WithinOneLevel(int width, int height, int side)
+    {
+        // Given a frame and two preprocessors with the same tables: the SIMD resize (columns of the source
+        // first) and the first, scalar one (rows first), which sums in another order. 223 × 223 leaves a tail
+        // of pixels outside the SIMD groups; 100 × 80 → 224 enlarges.
+        var spec = ResNetLikeSpec(ChannelOrder.Rgb) with { Width = side, Height = side };
+        var simd = new ImagePreprocessor(spec);
+        var reference = new ImagePreprocessor(spec) { UseReferenceResize = true };
+        using var frame = TestImages.Pattern(width, height, seed: 5);
+        var raw = new byte[width * height * 3];
+        frame.CopyPixelDataTo(raw);
+
+        // When both resize it
+        var ours = new byte[side * side * 3];
+        var theirs = new byte[side * side * 3];
+        simd.ResizeTo(raw, width, height, width * 3, ours);
+        reference.ResizeTo(raw, width, height, width * 3, theirs);
+
+        // Then no value differs by more than one level, and only where a value sits on a rounding edge
+        var differing = 0;
+        for (var i = 0; i < ours.Length; i++)
+        {
+            Assert.InRange(ours[i] - theirs[i], -1, 1);
+            differing += ours[i] != theirs[i] ? 1 : 0;
+        }
+
+        output.WriteLine($"{differing} of {ours.Length} values differ by one level");
+        Assert.True(differing <= ours.Length / 1000, $"{differing} values differ");
+    }
+
     [Fact]
     public void Constructor_RequiresTheMeanImage_WhenTheSpecSubtractsOne()
     {

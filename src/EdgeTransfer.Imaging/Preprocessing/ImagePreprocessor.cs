@@ -2,8 +2,11 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using EdgeTransfer.Artifacts.Preprocessing;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace EdgeTransfer.Imaging.Preprocessing;
@@ -16,8 +19,13 @@ namespace EdgeTransfer.Imaging.Preprocessing;
 /// <remarks>
 /// <para>
 /// The resize produces an 8-bit RGB frame of the model's size (like the bitmap ML.NET and PIL resize to),
-/// then every value becomes <c>(p · pixelScale / 255 − mean) / std</c> through a 256-entry table per
-/// channel, which is exact for the ResNet18 spec (<c>p − mean</c>).
+/// then every value becomes <c>(p · pixelScale / 255 − mean) / std</c> (a 256-entry table per channel, or
+/// the same float operations in SIMD lanes), which is exact for the ResNet18 spec (<c>p − mean</c>).
+/// </para>
+/// <para>
+/// <see cref="Preprocess(ReadOnlySpan{byte}, int, int, int, Span{float})"/> does it in one pass per output
+/// row (vertical filter over the source bytes, horizontal filter, rounding, normalisation into the three
+/// planes) with AVX-512, Vector256/128 or scalar code as the CPU allows; the 8-bit frame is never stored.
 /// </para>
 /// <para>
 /// Per frame nothing is allocated: resample tables and work buffers are built for a source size on first
@@ -29,10 +37,10 @@ public sealed class ImagePreprocessor
     private readonly float[] _lut; // [3 × 256]: value of pixel p in model channel c, before the mean image
     private readonly float[]? _meanImage; // [C,H,W], already divided by std
     private readonly int[] _sourceChannel; // model channel c reads RGB channel _sourceChannel[c]
-    private readonly byte[] _resized; // H × W × 3, RGB
-    private readonly PixelAccessorAction<Rgb24> _horizontalPassOverImage;
+    private readonly float[] _channelMean; // per-channel mean in the table's expression (0 with a mean image)
+    private readonly float[] _std;
+    private byte[]? _resized; // H × W × 3, RGB: only for the reference resize, made on its first use
     private Geometry? _geometry;
-    private Geometry? _current;
 
     /// <summary>Creates a preprocessor for a spec whose mean is per channel.</summary>
     /// <param name="input">The input section of the spec (validated by its loader).</param>
@@ -96,9 +104,12 @@ public sealed class ImagePreprocessor
             }
         }
 
+        _std = std.ToArray();
+        _channelMean = new float[3];
         for (var c = 0; c < 3; c++)
         {
             var mean = input.Mean.PerChannel is { } perChannel ? perChannel[c] : 0f;
+            _channelMean[c] = mean;
             for (var p = 0; p < 256; p++)
             {
                 // Computed as the spec states it (scale, subtract, divide), so that hand computations match to the last bit.
@@ -106,8 +117,6 @@ public sealed class ImagePreprocessor
             }
         }
 
-        _resized = new byte[plane * 3];
-        _horizontalPassOverImage = HorizontalPassOverImage;
     }
 
     /// <summary>The input spec this preprocessor applies.</summary>
@@ -181,13 +190,19 @@ public sealed class ImagePreprocessor
         return values;
     }
 
+    /// <summary>
+    /// Selects the first (scalar, rows-first) resize, kept as the baseline that tests and
+    /// <c>edgetransfer bench pipeline</c> compare the SIMD resize with. Off by default.
+    /// </summary>
+    internal bool UseReferenceResize { get; set; }
+
     /// <summary>Preprocesses a decoded image into <paramref name="destination"/> ([C,H,W] floats).</summary>
     /// <param name="image">The frame, any size.</param>
     /// <param name="destination">At least <see cref="ValuesPerImage"/> floats; the first <see cref="ValuesPerImage"/> are written.</param>
     public void Preprocess(Image<Rgb24> image, Span<float> destination)
     {
-        ResizeTo(image, _resized);
-        Normalize(_resized, destination);
+        ArgumentNullException.ThrowIfNull(image);
+        Preprocess(PixelsOf(image), image.Width, image.Height, image.Width * 3, destination);
     }
 
     /// <summary>Preprocesses a raw RGB24 frame (as a camera or a frame grabber delivers it).</summary>
@@ -196,10 +211,29 @@ public sealed class ImagePreprocessor
     /// <param name="height">The frame height.</param>
     /// <param name="stride">Bytes from one row to the next (at least width × 3).</param>
     /// <param name="destination">At least <see cref="ValuesPerImage"/> floats.</param>
+    /// <remarks>
+    /// Resize and normalisation are fused: each output row is filtered, rounded to 8 bits and normalised
+    /// straight into its three planes, so the result is bit-identical to <see cref="Normalize"/> of
+    /// <see cref="ResizeTo(ReadOnlySpan{byte}, int, int, int, Span{byte})"/> without the resized frame in between.
+    /// </remarks>
     public void Preprocess(ReadOnlySpan<byte> rgb24, int width, int height, int stride, Span<float> destination)
     {
-        ResizeTo(rgb24, width, height, stride, _resized);
-        Normalize(_resized, destination);
+        CheckSource(rgb24, width, height, stride);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, ValuesPerImage, nameof(destination));
+        var g = GeometryFor(width, height);
+        if (UseReferenceResize)
+        {
+            _resized ??= new byte[ValuesPerImage];
+            g.Reference.Resize(rgb24, width, stride, _resized);
+            Normalize(_resized, destination);
+            return;
+        }
+
+        for (var y = 0; y < Input.Height; y++)
+        {
+            FilterRow(g, rgb24, stride, y);
+            EmitNormalizedRow(g, y, destination);
+        }
     }
 
     /// <summary>The resize step alone: writes the model-sized RGB24 frame (H × W × 3 bytes) that <see cref="Normalize"/> takes.</summary>
@@ -208,12 +242,7 @@ public sealed class ImagePreprocessor
     public void ResizeTo(Image<Rgb24> image, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, _resized.Length, nameof(destination));
-        _current = GeometryFor(image.Width, image.Height);
-
-        // Rows are read in place (an image may span several buffers); the delegate is cached, so no allocation.
-        image.ProcessPixelRows(_horizontalPassOverImage);
-        VerticalPass(_current, destination);
+        ResizeTo(PixelsOf(image), image.Width, image.Height, image.Width * 3, destination);
     }
 
     /// <summary>The resize step alone, from a raw RGB24 frame.</summary>
@@ -224,19 +253,29 @@ public sealed class ImagePreprocessor
     /// <param name="destination">At least H × W × 3 bytes.</param>
     public void ResizeTo(ReadOnlySpan<byte> rgb24, int width, int height, int stride, Span<byte> destination)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(stride, width * 3);
-        ArgumentOutOfRangeException.ThrowIfLessThan(rgb24.Length, ((height - 1) * stride) + (width * 3), nameof(rgb24));
-        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, _resized.Length, nameof(destination));
-
+        CheckSource(rgb24, width, height, stride);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, ValuesPerImage, nameof(destination));
         var g = GeometryFor(width, height);
-        for (var y = g.Y.First; y < g.Y.End; y++)
+        if (UseReferenceResize)
         {
-            HorizontalPass(g, y, rgb24.Slice(y * stride, width * 3));
+            g.Reference.Resize(rgb24, width, stride, destination);
+            return;
         }
 
-        VerticalPass(g, destination);
+        var outW = Input.Width;
+        var planes = g.Planes;
+        for (var y = 0; y < Input.Height; y++)
+        {
+            FilterRow(g, rgb24, stride, y);
+            var dst = destination.Slice(y * outW * 3, outW * 3);
+            for (var x = 0; x < outW; x++)
+            {
+                for (var c = 0; c < 3; c++)
+                {
+                    dst[(x * 3) + c] = (byte)Math.Clamp((int)(planes[(c * outW) + x] + 0.5f), 0, 255);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -273,80 +312,244 @@ public sealed class ImagePreprocessor
         }
     }
 
-    private void HorizontalPassOverImage(PixelAccessor<Rgb24> accessor)
+    private static void CheckSource(ReadOnlySpan<byte> rgb24, int width, int height, int stride)
     {
-        var g = _current!;
-        for (var y = g.Y.First; y < g.Y.End; y++)
-        {
-            HorizontalPass(g, y, MemoryMarshal.AsBytes(accessor.GetRowSpan(y)));
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, width * 3);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rgb24.Length, ((height - 1) * stride) + (width * 3), nameof(rgb24));
     }
 
-    // Horizontal filter of one source row into floats (no rounding between the passes).
-    // Bounds were checked by the callers and the tables; refs avoid per-tap bounds checks in this hot loop.
-    private void HorizontalPass(Geometry g, int y, ReadOnlySpan<byte> src)
+    // The decoder asks ImageSharp for contiguous buffers, so this is the frame in place; an image that spans
+    // several buffers (a foreign configuration) is copied once into a buffer kept for its size.
+    private ReadOnlySpan<byte> PixelsOf(Image<Rgb24> image)
     {
-        var outW = Input.Width;
-        var xt = g.X;
-        var taps = xt.Taps;
-        ref var source = ref MemoryMarshal.GetReference(src);
-        ref var dst = ref g.Rows[(y - g.Y.First) * outW * 3];
-        ref var start = ref MemoryMarshal.GetArrayDataReference(xt.Start);
-        ref var count = ref MemoryMarshal.GetArrayDataReference(xt.Count);
-        ref var weights = ref MemoryMarshal.GetArrayDataReference(xt.Weights);
-        for (var x = 0; x < outW; x++)
+        // Not DangerousTryGetSinglePixelMemory: it enumerates the group with LINQ, 48 bytes per frame.
+        var group = image.GetPixelMemoryGroup();
+        if (group.Count == 1)
         {
-            ref var p = ref Unsafe.Add(ref source, Unsafe.Add(ref start, x) * 3);
-            ref var w = ref Unsafe.Add(ref weights, x * taps);
-            var n = Unsafe.Add(ref count, x);
-            float r = 0f, gg = 0f, b = 0f;
-            for (var k = 0; k < n; k++)
-            {
-                var wk = Unsafe.Add(ref w, k);
-                r += Unsafe.Add(ref p, 0) * wk;
-                gg += Unsafe.Add(ref p, 1) * wk;
-                b += Unsafe.Add(ref p, 2) * wk;
-                p = ref Unsafe.Add(ref p, 3);
-            }
-
-            Unsafe.Add(ref dst, x * 3) = r;
-            Unsafe.Add(ref dst, (x * 3) + 1) = gg;
-            Unsafe.Add(ref dst, (x * 3) + 2) = b;
+            return MemoryMarshal.AsBytes(group[0].Span);
         }
+
+        var g = GeometryFor(image.Width, image.Height);
+        g.FrameCopy ??= new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(g.FrameCopy);
+        return g.FrameCopy;
     }
 
-    // Vertical filter over the horizontally filtered rows, a whole row at a time (SIMD), rounded to 8 bits
-    // like a resized bitmap.
-    private void VerticalPass(Geometry g, Span<byte> destination)
+    // Output row y, filtered vertically first (the source rows are contiguous bytes, so that pass is plain
+    // SIMD over the whole row, and the awkward horizontal pass then runs on 224 rows instead of 480), then
+    // horizontally into one float row per RGB channel (g.Planes). No rounding between the passes. Every
+    // element is summed in the same order on every path (tap 0 first, multiply then add: no FMA), so the
+    // AVX-512, Vector128 and scalar code give identical bits and a device matches the host.
+    private void FilterRow(Geometry g, ReadOnlySpan<byte> rgb24, int stride, int y)
     {
         var yt = g.Y;
-        var rows = g.Rows.AsSpan();
-        var rowLength = Input.Width * 3;
-        var acc = g.Accumulator.AsSpan(0, rowLength);
-        var accVectors = MemoryMarshal.Cast<float, Vector<float>>(g.Accumulator.AsSpan());
-        var vectorCount = (rowLength + Vector<float>.Count - 1) / Vector<float>.Count;
-        for (var y = 0; y < Input.Height; y++)
+        var n = yt.Count[y];
+        var rowBytes = g.SourceWidth * 3;
+        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetReference(rgb24), (nint)yt.Start[y] * stride);
+        ref var w = ref yt.Weights[y * yt.Taps];
+        ref var vrow = ref MemoryMarshal.GetArrayDataReference(g.VerticalRow);
+        var i = 0;
+        if (Avx512F.IsSupported)
         {
-            var n = yt.Count[y];
-            var w = yt.Weights.AsSpan(y * yt.Taps, n);
-            var first = (yt.Start[y] - yt.First) * rowLength;
-            accVectors.Clear();
-            for (var k = 0; k < n; k++)
+            for (; i + 16 <= rowBytes; i += 16)
             {
-                var weight = new Vector<float>(w[k]);
-                var row = MemoryMarshal.Cast<float, Vector<float>>(rows.Slice(first + (k * rowLength), g.PaddedRowLength));
-                for (var v = 0; v < vectorCount; v++)
+                ref var p = ref Unsafe.Add(ref first, i);
+                var acc = Widen512(ref p) * Vector512.Create(w);
+                for (var k = 1; k < n; k++)
                 {
-                    accVectors[v] += row[v] * weight;
+                    acc += Widen512(ref Unsafe.Add(ref p, (nint)k * stride)) * Vector512.Create(Unsafe.Add(ref w, k));
+                }
+
+                acc.StoreUnsafe(ref vrow, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + 16 <= rowBytes; i += 16)
+            {
+                ref var p = ref Unsafe.Add(ref first, i);
+                var weight = Vector128.Create(w);
+                var (a0, a1, a2, a3) = Widen128(ref p);
+                a0 *= weight;
+                a1 *= weight;
+                a2 *= weight;
+                a3 *= weight;
+                for (var k = 1; k < n; k++)
+                {
+                    weight = Vector128.Create(Unsafe.Add(ref w, k));
+                    var (b0, b1, b2, b3) = Widen128(ref Unsafe.Add(ref p, (nint)k * stride));
+                    a0 += b0 * weight;
+                    a1 += b1 * weight;
+                    a2 += b2 * weight;
+                    a3 += b3 * weight;
+                }
+
+                a0.StoreUnsafe(ref vrow, (nuint)i);
+                a1.StoreUnsafe(ref vrow, (nuint)i + 4);
+                a2.StoreUnsafe(ref vrow, (nuint)i + 8);
+                a3.StoreUnsafe(ref vrow, (nuint)i + 12);
+            }
+        }
+
+        for (; i < rowBytes; i++)
+        {
+            ref var p = ref Unsafe.Add(ref first, i);
+            var acc = p * w;
+            for (var k = 1; k < n; k++)
+            {
+                acc += Unsafe.Add(ref p, (nint)k * stride) * Unsafe.Add(ref w, k);
+            }
+
+            Unsafe.Add(ref vrow, i) = acc;
+        }
+
+        // Horizontal: each output pixel is Σ weight · (R,G,B,·) over a fixed number of taps (zero-weighted
+        // beyond its own, so no per-pixel loop bound to mispredict); the fourth lane is ignored. Pixels go in
+        // groups of four (Vector512) or two (Vector256) whose weights are stored pre-broadcast per pixel; the
+        // taps may reach past the row end into VerticalRow's zeroed slack.
+        var outW = Input.Width;
+        var taps = g.HorizontalTaps;
+        ref var start = ref MemoryMarshal.GetArrayDataReference(g.X.Start);
+        ref var hw = ref MemoryMarshal.GetArrayDataReference(g.HorizontalWeights); // [pixel, tap, 4 lanes]
+        ref var planes = ref MemoryMarshal.GetArrayDataReference(g.Planes);
+        var x = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; x + 4 <= outW; x += 4)
+            {
+                ref var p0 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x) * 3);
+                ref var p1 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x + 1) * 3);
+                ref var p2 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x + 2) * 3);
+                ref var p3 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x + 3) * 3);
+                ref var wx = ref Unsafe.Add(ref hw, x * taps * 4);
+                var acc = Vector512<float>.Zero;
+                for (var k = 0; k < taps; k++)
+                {
+                    var o = (nuint)(k * 3);
+                    // Built on the lower half (ToVector512Unsafe) rather than Vector512.Create, which inserts both
+                    // halves into one register and so chains every tap to the previous one.
+                    var pixels = Vector256.Create(Vector128.LoadUnsafe(ref p0, o), Vector128.LoadUnsafe(ref p1, o)).ToVector512Unsafe()
+                        .WithUpper(Vector256.Create(Vector128.LoadUnsafe(ref p2, o), Vector128.LoadUnsafe(ref p3, o)));
+                    acc += pixels * Vector512.LoadUnsafe(ref wx, (nuint)(k * 16));
+                }
+
+                StorePixel(ref planes, outW, x, acc.GetLower().GetLower());
+                StorePixel(ref planes, outW, x + 1, acc.GetLower().GetUpper());
+                StorePixel(ref planes, outW, x + 2, acc.GetUpper().GetLower());
+                StorePixel(ref planes, outW, x + 3, acc.GetUpper().GetUpper());
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; x + 2 <= outW; x += 2)
+            {
+                ref var p0 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x) * 3);
+                ref var p1 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x + 1) * 3);
+                ref var wx = ref Unsafe.Add(ref hw, x * taps * 4);
+                var acc = Vector256<float>.Zero;
+                for (var k = 0; k < taps; k++)
+                {
+                    var o = (nuint)(k * 3);
+                    acc += Vector256.Create(Vector128.LoadUnsafe(ref p0, o), Vector128.LoadUnsafe(ref p1, o)) * Vector256.LoadUnsafe(ref wx, (nuint)(k * 8));
+                }
+
+                StorePixel(ref planes, outW, x, acc.GetLower());
+                StorePixel(ref planes, outW, x + 1, acc.GetUpper());
+            }
+        }
+
+        for (; x < outW; x++)
+        {
+            ref var p = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x) * 3);
+            var acc = Vector128<float>.Zero;
+            for (var k = 0; k < taps; k++)
+            {
+                acc += Vector128.LoadUnsafe(ref p, (nuint)(k * 3)) * Vector128.LoadUnsafe(ref hw, (nuint)GroupedWeightIndex(outW, taps, x, k));
+            }
+
+            StorePixel(ref planes, outW, x, acc);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePixel(ref float planes, int outW, int x, Vector128<float> rgb)
+    {
+        Unsafe.Add(ref planes, x) = rgb.GetElement(0);
+        Unsafe.Add(ref planes, outW + x) = rgb.GetElement(1);
+        Unsafe.Add(ref planes, (2 * outW) + x) = rgb.GetElement(2);
+    }
+
+    // Where the 4 broadcast copies of pixel x's tap k are in Geometry.HorizontalWeights. Pixels are grouped by
+    // the SIMD width (4 with Vector512, 2 with Vector256, else 1; the tail of a row in groups of 1) and within
+    // a group laid out [tap][pixel][4], so one aligned load per tap feeds the whole group.
+    private static int GroupedWeightIndex(int outW, int taps, int x, int k)
+    {
+        var group = Vector512.IsHardwareAccelerated ? 4 : Vector256.IsHardwareAccelerated ? 2 : 1;
+        var grouped = outW / group * group;
+        if (x >= grouped)
+        {
+            group = 1;
+        }
+
+        var first = x / group * group;
+        return (first * taps * 4) + (((k * group) + (x - first)) * 4);
+    }
+
+    // Rounds the filtered row y to 8 bits (as ResizeTo does) and normalises it into the three planes. The
+    // arithmetic is the table's expression, ((p · scale / 255) − mean) / std, in the same float operations, so
+    // the SIMD lanes and the scalar tail (the table) give the same bits as Normalize.
+    private void EmitNormalizedRow(Geometry g, int y, Span<float> destination)
+    {
+        var outW = Input.Width;
+        var plane = Input.Height * outW;
+        var half = new Vector<float>(0.5f);
+        var max = new Vector<int>(255);
+        for (var c = 0; c < 3; c++)
+        {
+            var h = g.Planes.AsSpan(_sourceChannel[c] * outW, outW);
+            var dst = destination.Slice((c * plane) + (y * outW), outW);
+            var mean = _meanImage is null ? ReadOnlySpan<float>.Empty : _meanImage.AsSpan((c * plane) + (y * outW), outW);
+            var scale = new Vector<float>(Input.PixelScale);
+            var channelMean = new Vector<float>(_channelMean[c]);
+            var std = new Vector<float>(_std[c]);
+            var x = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; x + Vector<float>.Count <= outW; x += Vector<float>.Count)
+                {
+                    var p = Vector.Min(Vector.Max(Vector.ConvertToInt32(new Vector<float>(h[x..]) + half), Vector<int>.Zero), max);
+                    var v = ((Vector.ConvertToSingle(p) * scale / 255f) - channelMean) / std;
+                    if (!mean.IsEmpty)
+                    {
+                        v -= new Vector<float>(mean[x..]);
+                    }
+
+                    v.CopyTo(dst[x..]);
                 }
             }
 
-            var dst = destination.Slice(y * rowLength, rowLength);
-            for (var i = 0; i < rowLength; i++)
+            var lut = _lut.AsSpan(c * 256, 256);
+            for (; x < outW; x++)
             {
-                dst[i] = (byte)Math.Clamp((int)(acc[i] + 0.5f), 0, 255);
+                var v = lut[Math.Clamp((int)(h[x] + 0.5f), 0, 255)];
+                dst[x] = mean.IsEmpty ? v : v - mean[x];
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Widen512(ref byte p) =>
+        Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref p)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<float>, Vector128<float>, Vector128<float>, Vector128<float>) Widen128(ref byte p)
+    {
+        var (lo, hi) = Vector128.Widen(Vector128.LoadUnsafe(ref p));
+        var (a, b) = Vector128.Widen(lo);
+        var (c, d) = Vector128.Widen(hi);
+        return (Vector128.ConvertToSingle(a), Vector128.ConvertToSingle(b), Vector128.ConvertToSingle(c), Vector128.ConvertToSingle(d));
     }
 
     private Geometry GeometryFor(int width, int height)
@@ -384,13 +587,64 @@ public sealed class ImagePreprocessor
         var top = (int)Math.Round((resizedH - Input.Height) / 2.0, MidpointRounding.ToEven);
         var x = ResampleTable.Create(width, resizedW, left, Input.Width);
         var y = ResampleTable.Create(height, resizedH, top, Input.Height);
-        // Rows are read as whole SIMD vectors, so the buffer has a vector's worth of slack at the end.
-        var rowLength = Input.Width * 3;
-        var padded = (rowLength + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
-        g = new Geometry(width, height, x, y, new float[((y.End - y.First) * rowLength) + padded], new float[padded], padded);
+        g = new Geometry(width, height, x, y, Input.Width, Input.Height);
         _geometry = g;
         return g;
     }
 
-    private sealed record Geometry(int SourceWidth, int SourceHeight, ResampleTable X, ResampleTable Y, float[] Rows, float[] Accumulator, int PaddedRowLength);
+    // The tables and work rows for one source size; the reference resize's buffers only when it is used.
+    private sealed class Geometry
+    {
+        private ReferenceResize? _reference;
+
+        public Geometry(int sourceWidth, int sourceHeight, ResampleTable x, ResampleTable y, int outWidth, int outHeight)
+        {
+            SourceWidth = sourceWidth;
+            SourceHeight = sourceHeight;
+            X = x;
+            Y = y;
+            OutWidth = outWidth;
+            OutHeight = outHeight;
+
+            // The horizontal taps padded to the widest pixel's count with zero weights, each broadcast to 4
+            // lanes and grouped for the SIMD width (see GroupedWeightIndex).
+            HorizontalTaps = x.Count.Max();
+            HorizontalWeights = new float[outWidth * HorizontalTaps * 4];
+            for (var i = 0; i < outWidth; i++)
+            {
+                for (var k = 0; k < x.Count[i]; k++)
+                {
+                    HorizontalWeights.AsSpan(GroupedWeightIndex(outWidth, HorizontalTaps, i, k), 4).Fill(x.Weights[(i * x.Taps) + k]);
+                }
+            }
+
+            // Slack after the row: padded taps of the last pixels and the unused fourth lane of a Vector128 read.
+            VerticalRow = new float[(sourceWidth + HorizontalTaps + 1) * 3];
+            Planes = new float[3 * outWidth];
+        }
+
+        public int SourceWidth { get; }
+
+        public int SourceHeight { get; }
+
+        public int OutWidth { get; }
+
+        public int OutHeight { get; }
+
+        public ResampleTable X { get; }
+
+        public ResampleTable Y { get; }
+
+        public int HorizontalTaps { get; }
+
+        public float[] HorizontalWeights { get; }
+
+        public float[] VerticalRow { get; }
+
+        public float[] Planes { get; }
+
+        public byte[]? FrameCopy { get; set; }
+
+        public ReferenceResize Reference => _reference ??= new ReferenceResize(X, Y, OutWidth, OutHeight);
+    }
 }
