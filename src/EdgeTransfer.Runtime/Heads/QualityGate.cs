@@ -53,6 +53,16 @@ public sealed class QualityGate
             return Keep($"class '{thin.Name}' has {thin.Samples} validation samples, fewer than the {_options.MinValidationSamplesPerClass} each class needs (label more '{thin.Name}' parts)");
         }
 
+        // A head that does no better than guessing is never put in service, even when the head it would
+        // replace is as bad (a fresh device, or samples labelled without regard to the part).
+        var classes = Math.Max(1, candidate.PerClass.Count);
+        var chance = 1.0 / classes;
+        if (_options.RequireBetterThanChance && classes > 1 && c <= chance + Tolerance)
+        {
+            var currentText = current is { } cur && double.IsFinite(cur.ValidationAccuracy) ? $", current {F(cur.ValidationAccuracy)}" : string.Empty;
+            return Keep($"candidate {F(c)} is no better than guessing among {classes} classes ({F(chance)}{currentText}); check the labels");
+        }
+
         if (current is null)
         {
             return new QualityDecision(true, $"candidate {F(c)} on {candidate.ValidationSamples} validation samples, no head in service: promoted", c, null);

@@ -15,6 +15,9 @@ public sealed class QualityGateOptions
     /// <summary>The fewest validation samples every class must have; fewer keeps the head in service. Default 2.</summary>
     public int MinValidationSamplesPerClass { get; set; } = 2;
 
+    /// <summary>Refuse a candidate whose validation accuracy is not above chance (1 / validated classes). On by default.</summary>
+    public bool RequireBetterThanChance { get; set; } = true;
+
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad value.</summary>
     public void Validate() => QualityGateOptionsValidator.Validate(this);
 }

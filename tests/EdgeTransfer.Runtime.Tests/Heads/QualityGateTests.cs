@@ -99,6 +99,28 @@ public class QualityGateTests
         Assert.Contains("same samples", decision.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Decide_KeepsTheCurrentHead_WhenTheCandidateIsNoBetterThanGuessing()
+    {
+        // Given a candidate at 0.30 on three classes (chance 0.33) and a current head that is worse still
+        var gate = new QualityGate();
+
+        // When the gate decides
+        var decision = gate.Decide(TestHeads.Metrics(0.30, 30, Balanced), TestHeads.Metrics(0.10, 30, Balanced), "v0001");
+
+        // Then the candidate is refused, and the reason says why
+        Assert.False(decision.Promote);
+        Assert.Contains("no better than guessing among 3 classes", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_PromotesABarelyBetterThanChanceHead_WhenTheChanceRuleIsOff()
+    {
+        var gate = new QualityGate(new QualityGateOptions { RequireBetterThanChance = false });
+        var decision = gate.Decide(TestHeads.Metrics(0.30, 30, Balanced), TestHeads.Metrics(0.10, 30, Balanced), "v0001");
+        Assert.True(decision.Promote);
+    }
+
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(1.5)]
