@@ -42,8 +42,9 @@ public static class DeviceConfigFile
     /// against the file's directory, and the files it names (TLS, password, replay folder) must exist.
     /// </summary>
     /// <param name="path">The configuration file.</param>
+    /// <param name="checkFiles">Also check that the files it names (TLS, password, replay folder) exist and are private; commands that do not connect to the broker pass false.</param>
     /// <exception cref="InvalidSettingException">The file is missing, not JSON, or has a bad key or value.</exception>
-    public static DeviceOptions Load(string path)
+    public static DeviceOptions Load(string path, bool checkFiles = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var name = Path.GetFileName(path);
@@ -73,7 +74,7 @@ public static class DeviceConfigFile
             throw new InvalidSettingException(name, $"the file {full} cannot be read: {ex.Message}", ex);
         }
 
-        return Parse(bytes, name, Path.GetDirectoryName(full), checkFiles: true);
+        return Parse(bytes, name, Path.GetDirectoryName(full), checkFiles);
     }
 
     /// <summary>Checks and returns the options in <paramref name="json"/>.</summary>
@@ -146,6 +147,13 @@ public static class DeviceConfigFile
             {
                 // Only what the shape check cannot see gets here (a number too large for its type …).
                 throw Error(ToKey(ex.Path), $"cannot be read: {Sentence(ex.Message)}.");
+            }
+
+            // An "mqtt" section means the device is meant to report to a broker: it is switched on unless the
+            // section says "enabled": false (or null, which ToJson writes for "not decided").
+            if (document.RootElement.TryGetProperty("mqtt", out var mqtt) && mqtt.ValueKind == JsonValueKind.Object && !mqtt.TryGetProperty("enabled", out _))
+            {
+                options.Mqtt.Enabled = true;
             }
 
             var problems = FindProblems(options, baseDirectory, checkFiles);

@@ -287,6 +287,7 @@ public static class DeviceOptionsValidator
         Range(mqtt.TelemetryIntervalSeconds, 1, 86_400, "mqtt.telemetryIntervalSeconds", add);
         Range(mqtt.Outbox.MaxMessages, 1, 10_000_000, "mqtt.outbox.maxMessages", add);
         Range(mqtt.Outbox.MaxBytes, 64L << 10, 16L << 30, "mqtt.outbox.maxBytes", add, " (64 KiB to 16 GiB)");
+        Range(mqtt.Events.Every, 0, 1_000_000, "mqtt.events.every", add, " (0 publishes only rejects)");
         if (mqtt.Username is { } user && (user.Length == 0 || user.Any(char.IsControl)))
         {
             add("mqtt.username", $"expected a user name without control characters, got \"{user}\".");

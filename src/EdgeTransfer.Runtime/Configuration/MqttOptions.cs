@@ -3,6 +3,17 @@ namespace EdgeTransfer.Runtime.Configuration;
 /// <summary>The <c>mqtt</c> section: the broker the device reports to and takes commands from.</summary>
 public sealed class MqttOptions
 {
+    /// <summary>
+    /// Whether the device connects to the broker at all. When the key is left out, a <c>device.json</c> that has an
+    /// <c>mqtt</c> section connects and one without it does not (see <see cref="IsEnabled"/>); <c>false</c> keeps the
+    /// section but stays off the network.
+    /// </summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Whether the MQTT agent runs: <see cref="Enabled"/> is true (the loader sets it when the section is present without the key).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsEnabled => Enabled == true;
+
     /// <summary>The broker host name or address. Default <c>localhost</c> (the embedded broker).</summary>
     public string Host { get; set; } = "localhost";
 
@@ -23,4 +34,7 @@ public sealed class MqttOptions
 
     /// <summary>The on-disk outbox.</summary>
     public MqttOutboxOptions Outbox { get; set; } = new();
+
+    /// <summary>Which inspection results go out on <c>events</c>.</summary>
+    public MqttEventsOptions Events { get; set; } = new();
 }

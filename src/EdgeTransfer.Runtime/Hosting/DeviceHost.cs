@@ -31,6 +31,7 @@ public sealed class DeviceHost : IAsyncDisposable
     private ITrigger? _trigger;
     private RejectLine? _reject;
     private CollectSession? _collect;
+    private int _customRun;
     private int _disposed;
 
     private DeviceHost(DeviceOptions options, DeviceBundle bundle, HeadRegistry heads, SampleStore samples, InspectionPipeline pipeline, OnDeviceTrainer trainer, ILoggerFactory? loggers, TimeProvider time)
@@ -210,6 +211,44 @@ public sealed class DeviceHost : IAsyncDisposable
     /// <param name="cancellationToken">Stops the run; nothing is promoted then.</param>
     public Task<OnDeviceTrainingResult> TrainAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Trainer.TrainAsync(Samples.ReadAll(), progress, cancellationToken);
+
+    /// <summary>
+    /// Trains a head with <paramref name="options"/> instead of the <c>training</c> section (the MQTT <c>train</c> command
+    /// sets epochs, learning rate …); otherwise as <see cref="TrainAsync(IProgress{TrainingProgress}, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="options">The options of this run (validated here).</param>
+    /// <param name="progress">Per-epoch progress.</param>
+    /// <param name="cancellationToken">Stops the run; nothing is promoted then.</param>
+    /// <exception cref="InvalidSettingException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">Another run is in progress.</exception>
+    public Task<OnDeviceTrainingResult> TrainAsync(OnDeviceTrainerOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Trainer.IsRunning || Interlocked.Exchange(ref _customRun, 1) != 0)
+        {
+            throw new InvalidOperationException("A training run is already in progress on this device; wait for it to end.");
+        }
+
+        try
+        {
+            // A trainer of its own: the configured one keeps its options for the CLI, and both promote
+            // through the same registry and pipeline swap.
+            var trainer = new OnDeviceTrainer(Bundle.Bundle, Heads, options, _time);
+            trainer.HeadPromoted += (_, e) => Pipeline.SwapHead(e.Head, e.Version.Name);
+            var run = trainer.TrainAsync(Samples.ReadAll(), progress, cancellationToken);
+            _ = run.ContinueWith(_ => Volatile.Write(ref _customRun, 0), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return run;
+        }
+        catch
+        {
+            Volatile.Write(ref _customRun, 0);
+            throw;
+        }
+    }
+
+    /// <summary>Whether a training run (of either <c>TrainAsync</c>) is in progress.</summary>
+    public bool IsTraining => Trainer.IsRunning || Volatile.Read(ref _customRun) != 0;
 
     /// <summary>Puts the previous head back in service (atomic on disk, between two frames in the pipeline).</summary>
     /// <returns>The version now in service.</returns>

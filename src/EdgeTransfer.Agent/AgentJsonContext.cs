@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+using EdgeTransfer.Agent.Replies;
+
+namespace EdgeTransfer.Agent;
+
+/// <summary>The source-generated JSON contract of the agent's reply results and its small state files (camelCase, nulls left out).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(LabelResult))]
+[JsonSerializable(typeof(CollectResult))]
+[JsonSerializable(typeof(TrainAccepted))]
+[JsonSerializable(typeof(RollbackResult))]
+[JsonSerializable(typeof(ConfigResult))]
+[JsonSerializable(typeof(DeployOutcome))]
+[JsonSerializable(typeof(StatusReport))]
+[JsonSerializable(typeof(ActiveBundles))]
+internal sealed partial class AgentJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeTransfer.Agent;
+
+/// <summary>The agent's log messages (source-generated, no allocation when the level is off).</summary>
+internal static partial class AgentLog
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "MQTT agent for {Fleet}/{Device} started; broker {Host}:{Port}.")]
+    public static partial void Started(ILogger logger, string fleet, string device, string host, int port);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Training run {RunId} ended: {Outcome}. {Reason}")]
+    public static partial void TrainingEnded(ILogger logger, string runId, Runtime.Learning.TrainingOutcome outcome, string reason);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Training run {RunId} failed; the head in service is unchanged.")]
+    public static partial void TrainingFailed(ILogger logger, Exception error, string runId);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Bundle {BundleId} (slot {Slot}) is in service; it replaced {Previous}.")]
+    public static partial void BundleInstalled(ILogger logger, string bundleId, string slot, string previous);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Error, Message = "Refused the deployed bundle of {DeploymentId}; {Current} stays in service. {Reason}")]
+    public static partial void BundleRefused(ILogger logger, Exception error, string deploymentId, string current, string reason);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Telemetry could not be queued: {Reason}")]
+    public static partial void TelemetryFailed(ILogger logger, Exception error, string reason);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "{Count} inspection events were not published because the event queue was full.")]
+    public static partial void EventsDropped(ILogger logger, long count);
+}

@@ -1,0 +1,115 @@
+using EdgeTransfer.Runtime.Configuration;
+using EdgeTransfer.Testing;
+
+namespace EdgeTransfer.Agent.Tests.Infrastructure;
+
+/// <summary>
+/// A device folder (device.json with an mqtt section, state) on the synthetic line, opened in process with a running
+/// <see cref="DeviceAgent"/> — the same wiring as <c>edgetransfer-device run</c>, with fast reconnects.
+/// </summary>
+internal sealed class DeviceUnderTest : IAsyncDisposable
+{
+    public const string Fleet = "lab";
+
+    private readonly TempDirectory _dir = new();
+
+    private DeviceUnderTest(string id)
+    {
+        Id = id;
+        ConfigPath = _dir.Combine("device.json");
+    }
+
+    public string Id { get; }
+
+    public string ConfigPath { get; }
+
+    public string StateDirectory => _dir.Combine("state");
+
+    public DeviceAgent Agent { get; private set; } = null!;
+
+    /// <summary>Writes device.json for <paramref name="id"/> reporting to <paramref name="port"/>.</summary>
+    public static string WriteConfig(string path, string id, string bundleDirectory, int port, string passwordFile, int telemetrySeconds = 30, int eventsEvery = 100)
+    {
+        File.WriteAllText(path, $$"""
+            {
+              "device": { "id": "{{id}}", "fleet": "{{Fleet}}" },
+              "bundle": { "path": "{{bundleDirectory}}" },
+              "executionProvider": { "intraOpThreads": 1 },
+              "source": { "kind": "synthetic", "synthetic": { "seed": 3, "rate": 40 } },
+              "trigger": { "kind": "free-running", "freeRunning": { "fps": 40 } },
+              "training": { "epochs": 8 },
+              "store": { "path": "state" },
+              "mqtt": {
+                "host": "127.0.0.1", "port": {{port}},
+                "username": "{{id}}", "passwordFile": "{{passwordFile}}",
+                "telemetryIntervalSeconds": {{telemetrySeconds}},
+                "events": { "every": {{eventsEvery}}, "rejects": false }
+              }
+            }
+            """);
+        return path;
+    }
+
+    public static async Task<DeviceUnderTest> StartAsync(AgentEnvironment environment, string id, int? port = null, int telemetrySeconds = 30, int eventsEvery = 100)
+    {
+        var device = new DeviceUnderTest(id);
+        WriteConfig(device.ConfigPath, id, environment.BundleDirectory, port ?? environment.Broker!.Port, environment.PasswordFile, telemetrySeconds, eventsEvery);
+        await device.OpenAsync();
+        return device;
+    }
+
+    /// <summary>Opens the host on the bundle in service, starts inspecting and the agent, and waits for the first connect.</summary>
+    public async Task OpenAsync()
+    {
+        var configured = DeviceConfigFile.Load(ConfigPath);
+        var host = Runtime.Hosting.DeviceHost.Open(DeployedBundles.Resolve(configured));
+        host.StartInspection();
+        Agent = new DeviceAgent(host, new DeviceAgentOptions
+        {
+            StateDirectory = configured.Store.Path,
+            AppVersion = "9.9.9-test",
+            KeepAlive = TimeSpan.FromSeconds(5),
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(800),
+            MaxChunkSize = 1024 * 1024,
+        });
+        await Agent.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await Agent.Connection.WaitConnectedAsync(timeout.Token);
+    }
+
+    /// <summary>Stops the device program (clean shutdown) and starts it again on the same folder.</summary>
+    public async Task RestartAsync()
+    {
+        await Agent.DisposeAsync();
+        await OpenAsync();
+    }
+
+    /// <summary>Frames inspected so far, read in process (the MQTT tests read them from status replies as well).</summary>
+    public long Frames => Agent.BuildStatus().Inspection?.Frames ?? 0;
+
+    public async Task WaitForFramesAsync(long atLeast, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Frames < atLeast)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{Id} inspected {Frames} frames, expected at least {atLeast} within {timeout}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Agent is not null)
+        {
+            await Agent.DisposeAsync();
+        }
+
+        _dir.Dispose();
+    }
+}
