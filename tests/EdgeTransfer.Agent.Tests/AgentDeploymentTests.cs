@@ -81,7 +81,7 @@ public sealed class AgentDeploymentTests(AgentEnvironment environment)
         await fleet.OkAsync(id, "deploy", plan);
         var bytes = BundleChunker.ReadChunk(environment.SecondArchive, ChunkSize, 0);
         bytes[100] ^= 0x40;
-        var tampered = await fleet.AskAsync(id, "deploy-chunk", new DeployChunkRequest { Schema = DeviceMessage.SchemaVersion, DeploymentId = "dep-chunk", Index = 0, Data = Convert.ToBase64String(bytes) });
+        var tampered = await fleet.AskAsync(id, "deploy-chunk", new DeployChunkRequest { Schema = DeviceMessage.SchemaVersion, DeploymentId = "dep-chunk", Index = 0, Data = BundleChunker.EncodeChunk(bytes) });
 
         // Then it is refused and not stored
         Assert.False(tampered.Ok);
@@ -110,6 +110,6 @@ public sealed class AgentDeploymentTests(AgentEnvironment environment)
         Schema = DeviceMessage.SchemaVersion,
         DeploymentId = plan.DeploymentId,
         Index = index,
-        Data = Convert.ToBase64String(BundleChunker.ReadChunk(archive, plan.ChunkSize, index)),
+        Data = BundleChunker.EncodeChunk(BundleChunker.ReadChunk(archive, plan.ChunkSize, index)),
     };
 }

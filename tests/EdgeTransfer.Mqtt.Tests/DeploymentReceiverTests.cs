@@ -43,7 +43,7 @@ public sealed class DeploymentReceiverTests : IDisposable
         var data = BundleChunker.ReadChunk(archive, plan.ChunkSize, 1);
         data[17] ^= 1;
 
-        var reply = await Send(device, "deploy-chunk", ProtocolJson.Serialize(new DeployChunkRequest { Schema = DeviceMessage.SchemaVersion, DeploymentId = plan.DeploymentId, Index = 1, Data = Convert.ToBase64String(data) }));
+        var reply = await Send(device, "deploy-chunk", ProtocolJson.Serialize(new DeployChunkRequest { Schema = DeviceMessage.SchemaVersion, DeploymentId = plan.DeploymentId, Index = 1, Data = BundleChunker.EncodeChunk(data) }));
 
         Assert.Equal(CommandErrorCodes.DigestMismatch, reply.Error!.Code);
         Assert.Contains("chunk 1", reply.Error.Message, StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed class DeploymentReceiverTests : IDisposable
         Schema = DeviceMessage.SchemaVersion,
         DeploymentId = plan.DeploymentId,
         Index = index,
-        Data = Convert.ToBase64String(BundleChunker.ReadChunk(archive, plan.ChunkSize, index)),
+        Data = BundleChunker.EncodeChunk(BundleChunker.ReadChunk(archive, plan.ChunkSize, index)),
     });
 
     private static async Task<CommandReplyMessage> Send(TestDevice device, string name, byte[] body) =>

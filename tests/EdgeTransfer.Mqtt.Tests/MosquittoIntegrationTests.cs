@@ -231,7 +231,7 @@ public sealed class MosquittoIntegrationTests : IDisposable
                     data[100] ^= 0xFF;
                 }
 
-                var reply = await first.SendCommandAsync("d1", "deploy-chunk", new DeployChunkRequest { Schema = DeviceMessage.SchemaVersion, DeploymentId = plan.DeploymentId, Index = i, Data = Convert.ToBase64String(data) }, Wait);
+                var reply = await first.SendCommandAsync("d1", "deploy-chunk", new DeployChunkRequest { Schema = DeviceMessage.SchemaVersion, DeploymentId = plan.DeploymentId, Index = i, Data = BundleChunker.EncodeChunk(data) }, Wait);
                 Assert.Equal(i != 1, reply.Ok);
                 if (i == 1)
                 {

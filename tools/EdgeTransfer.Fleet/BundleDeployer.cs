@@ -85,7 +85,7 @@ public sealed class BundleDeployer(MqttConnection connection, TimeSpan timeout, 
                         Schema = DeviceMessage.SchemaVersion,
                         DeploymentId = plan.DeploymentId,
                         Index = index,
-                        Data = Convert.ToBase64String(BundleChunker.ReadChunk(archive, plan.ChunkSize, index)),
+                        Data = BundleChunker.EncodeChunk(BundleChunker.ReadChunk(archive, plan.ChunkSize, index)),
                     };
                     status = await AskAsync(device, "deploy-chunk", ProtocolJson.Serialize(chunk), cancellationToken);
                     sent++;

@@ -439,21 +439,22 @@ public sealed class MqttConnection : IAsyncDisposable
             throw new BrokerConnectionException(Options.Host, Options.Port, $"refused the connection ({result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? "" : ": " + result.ReasonString)}); check the user name and password file.");
         }
 
+        // Subscriptions before the birth: a fleet tool that reacts to the birth with a command must find
+        // the device already listening on cmd/+. With a present session the broker kept the subscriptions
+        // (§3.2.2.1.1); subscribing again is harmless and covers a broker that lost its state.
+        foreach (var filter in _subscriptions.Keys)
+        {
+            await SubscribeNowAsync(filter, timeout.Token);
+        }
+
         if (Options.Role == ConnectionRole.Device)
         {
-            // Birth first, on every connect: whoever saw the will's "offline" learns the device is back
+            // Birth on every connect: whoever saw the will's "offline" learns the device is back
             // (Sparkplug B's NBIRTH, but retained so late subscribers see it too, MQTT 5 §3.3.1.3).
             var birth = BirthProvider() with { Schema = DeviceMessage.SchemaVersion, State = DeviceState.Online, Reason = null, Seq = _birthSeq!.Value, Ts = _time.GetUtcNow() };
             await PublishAsync(StatusTopic(), ProtocolJson.Serialize(birth), new PublishSettings { Retain = true }, timeout.Token);
             // Published: the next connect announces itself with a new number.
             _birthSeq = null;
-        }
-
-        // With a present session the broker kept the subscriptions (§3.2.2.1.1); subscribing again is
-        // harmless and covers a broker that lost its state.
-        foreach (var filter in _subscriptions.Keys)
-        {
-            await SubscribeNowAsync(filter, timeout.Token);
         }
 
         Interlocked.Increment(ref _connectCount);

@@ -65,7 +65,23 @@ public static class BundleChunker
         return buffer;
     }
 
-    /// <summary>The body limit <c>deploy-chunk</c> needs for <paramref name="chunkSize"/>: base64 (4/3) plus the envelope.</summary>
+    /// <summary>Encodes a chunk for <c>deploy-chunk</c>'s <c>data</c>: base64url without padding (RFC 4648 §5).</summary>
+    /// <remarks>
+    /// Not standard base64: System.Text.Json escapes its '+' as \u002B, which grows a chunk by about 8 % and
+    /// would push a full-size chunk over the body limit. Base64url's '-' and '_' are never escaped.
+    /// </remarks>
+    /// <param name="chunk">The chunk bytes.</param>
+    public static string EncodeChunk(ReadOnlySpan<byte> chunk) => System.Buffers.Text.Base64Url.EncodeToString(chunk);
+
+    /// <summary>Decodes <c>data</c> written by <see cref="EncodeChunk"/>.</summary>
+    /// <param name="data">The base64url text.</param>
+    /// <param name="destination">Where the bytes go; at least <c>data.Length * 3 / 4 + 3</c> long.</param>
+    /// <param name="written">How many bytes were decoded.</param>
+    /// <returns>False when <paramref name="data"/> is not base64url.</returns>
+    public static bool TryDecodeChunk(ReadOnlySpan<char> data, Span<byte> destination, out int written) =>
+        System.Buffers.Text.Base64Url.TryDecodeFromChars(data, destination, out written);
+
+    /// <summary>The body limit <c>deploy-chunk</c> needs for <paramref name="chunkSize"/>: base64url (4/3) plus the envelope.</summary>
     /// <param name="chunkSize">The largest chunk size the device accepts.</param>
     public static int ChunkPayloadLimit(int chunkSize) => ((chunkSize + 2) / 3 * 4) + 1024;
 }

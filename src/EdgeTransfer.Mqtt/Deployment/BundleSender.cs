@@ -40,7 +40,7 @@ public sealed class BundleSender(MqttConnection connection, TimeSpan timeout)
                 Schema = DeviceMessage.SchemaVersion,
                 DeploymentId = plan.DeploymentId,
                 Index = index,
-                Data = Convert.ToBase64String(BundleChunker.ReadChunk(archivePath, plan.ChunkSize, index)),
+                Data = BundleChunker.EncodeChunk(BundleChunker.ReadChunk(archivePath, plan.ChunkSize, index)),
             };
             status = await AskAsync(device, "deploy-chunk", ProtocolJson.Serialize(chunk), cancellationToken);
             ChunksSent++;

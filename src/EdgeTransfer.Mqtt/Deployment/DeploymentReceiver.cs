@@ -114,10 +114,10 @@ public sealed class DeploymentReceiver
         }
 
         var expectedLength = (int)Math.Min(plan.ChunkSize, plan.Size - ((long)request.Index * plan.ChunkSize));
-        var data = new byte[((request.Data.Length + 3) / 4) * 3];
-        if (!Convert.TryFromBase64String(request.Data, data, out var length))
+        var data = new byte[(((request.Data.Length + 3) / 4) * 3) + 3];
+        if (!BundleChunker.TryDecodeChunk(request.Data, data, out var length))
         {
-            throw new CommandException(CommandErrorCodes.InvalidValue, "data", "data: expected the chunk as base64 (RFC 4648 §4), got other characters.");
+            throw new CommandException(CommandErrorCodes.InvalidValue, "data", "data: expected the chunk as base64url (RFC 4648 §5), got other characters.");
         }
 
         if (length != expectedLength)
