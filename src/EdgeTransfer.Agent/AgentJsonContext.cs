@@ -16,6 +16,7 @@ namespace EdgeTransfer.Agent;
 [JsonSerializable(typeof(ConfigResult))]
 [JsonSerializable(typeof(DeployOutcome))]
 [JsonSerializable(typeof(StatusReport))]
+[JsonSerializable(typeof(PreviewResult))]
 [JsonSerializable(typeof(ActiveBundles))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext
 {

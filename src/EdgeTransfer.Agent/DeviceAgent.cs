@@ -17,7 +17,7 @@ namespace EdgeTransfer.Agent;
 /// Connects a <see cref="DeviceHost"/> to the fleet over MQTT (protocol v1, <c>docs/mqtt.md</c>): a retained birth
 /// with versions on every connect and the <c>offline</c> last will; telemetry every N seconds; sampled inspection
 /// events; training progress and results; and the commands <c>label</c>, <c>collect</c>, <c>train</c>,
-/// <c>rollback</c>, <c>status</c>, <c>config</c>, <c>deploy</c> and <c>deploy-chunk</c>.
+/// <c>rollback</c>, <c>status</c>, <c>config</c>, <c>preview</c>, <c>deploy</c> and <c>deploy-chunk</c>.
 /// </summary>
 /// <remarks>
 /// <para>Everything that must survive a broker outage (telemetry, events, training) goes through the connection's
@@ -30,6 +30,12 @@ namespace EdgeTransfer.Agent;
 public sealed class DeviceAgent : IAsyncDisposable
 {
     private const int EventQueueCapacity = 1024;
+
+    // The console draws at most a 32 × 32 matrix and refuses a status with a bigger one (docs/console.md).
+    private const int MaxValidationClasses = 32;
+
+    // More than the registry keeps by default (5): a rollback can only reach a head the registry still has.
+    private const int MaxValidations = 8;
     private readonly DeviceAgentOptions _options;
     private readonly ILoggerFactory? _loggers;
     private readonly ILogger _logger;
@@ -41,6 +47,9 @@ public sealed class DeviceAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _countersLock = new();
     private readonly Dictionary<string, long> _retiredVerdicts = new(StringComparer.Ordinal);
+    private readonly Lock _validationLock = new();
+    private readonly SortedDictionary<int, ValidationReport> _validations = [];
+    private DeviceHost? _validationHost;
     private readonly long _startTimestamp;
     private readonly ProcessSampler _process;
     private DeviceHost _host;
@@ -97,6 +106,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             _router.Register("rollback", ProtocolJsonContext.Default.RollbackRequest, RollbackAsync);
             _router.Register("status", ProtocolJsonContext.Default.StatusRequest, StatusAsync);
             _router.RegisterConfig(ConfigKeys.AllowList, ConfigAsync);
+            _router.Register("preview", ProtocolJsonContext.Default.PreviewRequest, PreviewAsync);
             _receiver = new DeploymentReceiver(
                 new DeploymentReceiverOptions { StagingDirectory = Path.Combine(_stateRoot, "mqtt", "staging"), MaxBundleBytes = _options.MaxBundleBytes },
                 InstallAsync);
@@ -544,6 +554,12 @@ public sealed class DeviceAgent : IAsyncDisposable
         try
         {
             var result = await training;
+            if (result is { Promoted: true, PromotedVersion: { } promoted, CandidateConfusion: { } confusion })
+            {
+                // Before the result is queued: a status asked for on seeing the result must already carry it.
+                RememberValidation(Host, promoted.Number, confusion);
+            }
+
             var lastEpoch = result.History.Count > 0 ? result.History[^1] : (Runtime.Learning.TrainingProgress?)null;
             message = new TrainingResult
             {
@@ -558,7 +574,7 @@ public sealed class DeviceAgent : IAsyncDisposable
                 Accuracy = Finite(result.Candidate?.ValidationAccuracy),
                 Loss = Finite(lastEpoch?.TrainLoss),
                 DurationSeconds = Math.Round(result.Duration.TotalSeconds, 3),
-                Reason = result.Promoted ? null : result.Reason,
+                Reason = result.Reason,
             };
             AgentLog.TrainingEnded(_logger, run.RunId, result.Outcome, result.Reason);
         }
@@ -639,6 +655,12 @@ public sealed class DeviceAgent : IAsyncDisposable
         }
 
         var version = host.Rollback();
+        if (version.RestoredFrom is { } restored)
+        {
+            // The restored head is a copy under a new number: the validation behind it is the original's.
+            CopyValidation(host, restored, version.Number);
+        }
+
         await PublishStatusAsync();
         return CommandResult.Of(new RollbackResult { HeadVersion = version.Number, Name = version.Name, RestoredFrom = version.RestoredFrom, Changed = true }, AgentJsonContext.Default.RollbackResult);
     }
@@ -689,7 +711,69 @@ public sealed class DeviceAgent : IAsyncDisposable
             OutboxMessages = outbox.Count,
             OutboxDropped = outbox.Dropped,
             Config = CurrentConfig(host),
+            Validation = head is null ? null : ValidationOf(host, head.Number),
         };
+    }
+
+    // ── validation behind the head in service ───────────────────────────────────────────────────
+
+    // Kept in memory per head version of one host: a deployment starts another registry whose numbers mean other
+    // heads, and after a restart the matrix is absent until the next promotion (the registry keeps only metrics).
+    private void RememberValidation(DeviceHost host, int headNumber, Training.ConfusionMatrix confusion)
+    {
+        var classes = host.Bundle.Classes;
+        if (confusion.ClassCount != classes.Count || classes.Count > MaxValidationClasses)
+        {
+            return;
+        }
+
+        var matrix = new IReadOnlyList<long>[confusion.ClassCount];
+        for (var actual = 0; actual < confusion.ClassCount; actual++)
+        {
+            var row = new long[confusion.ClassCount];
+            for (var predicted = 0; predicted < confusion.ClassCount; predicted++)
+            {
+                row[predicted] = confusion[actual, predicted];
+            }
+
+            matrix[actual] = row;
+        }
+
+        Store(host, headNumber, new ValidationReport { Classes = [.. classes], Matrix = matrix });
+    }
+
+    private void CopyValidation(DeviceHost host, int fromHead, int toHead)
+    {
+        if (ValidationOf(host, fromHead) is { } report)
+        {
+            Store(host, toHead, report);
+        }
+    }
+
+    private void Store(DeviceHost host, int headNumber, ValidationReport report)
+    {
+        lock (_validationLock)
+        {
+            if (!ReferenceEquals(_validationHost, host))
+            {
+                _validations.Clear();
+                _validationHost = host;
+            }
+
+            _validations[headNumber] = report;
+            while (_validations.Count > MaxValidations)
+            {
+                _validations.Remove(_validations.Keys.First());
+            }
+        }
+    }
+
+    private ValidationReport? ValidationOf(DeviceHost host, int headNumber)
+    {
+        lock (_validationLock)
+        {
+            return ReferenceEquals(_validationHost, host) && _validations.TryGetValue(headNumber, out var report) ? report : null;
+        }
     }
 
     private ConfigResult CurrentConfig(DeviceHost host) => new()
@@ -732,6 +816,21 @@ public sealed class DeviceAgent : IAsyncDisposable
         }
 
         return Result(CurrentConfig(host), AgentJsonContext.Default.ConfigResult);
+    }
+
+    private ValueTask<CommandResult> PreviewAsync(PreviewRequest request, CommandContext context, CancellationToken cancellationToken)
+    {
+        // The pipeline keeps a thumbnail of its last frame anyway (for label): a preview copies and scales that,
+        // so it costs the inspection thread nothing and keeps no other frame.
+        var last = Host.Pipeline.GetLastFrame();
+        if (last is null || last.ThumbnailWidth < 1 || last.ThumbnailHeight < 1)
+        {
+            throw new CommandException(CommandErrorCodes.NotFound, null, "No frame has been captured yet; a preview shows the last inspected frame once inspection runs.");
+        }
+
+        var (width, height) = PreviewScaler.Fit(last.ThumbnailWidth, last.ThumbnailHeight, request.Size ?? PreviewRequest.DefaultSize);
+        var rgb = PreviewScaler.Resample(last.Thumbnail, last.ThumbnailWidth, last.ThumbnailHeight, width, height);
+        return Result(new PreviewResult { FrameId = last.FrameId, Width = width, Height = height, Format = PreviewResult.Rgb24, Data = Convert.ToBase64String(rgb) }, AgentJsonContext.Default.PreviewResult);
     }
 
     // ── deployment ───────────────────────────────────────────────────────────────────────────────

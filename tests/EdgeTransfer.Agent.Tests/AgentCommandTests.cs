@@ -28,6 +28,13 @@ public sealed class AgentCommandTests(AgentEnvironment environment)
         Assert.False(string.IsNullOrEmpty(birth.GetProperty("versions").GetProperty("onnxRuntime").GetString()));
         await device.WaitForFramesAsync(3, Fleet.Wait);
 
+        // preview: the last frame at the default size (48) and at the smallest; the synthetic frames are square
+        var preview = await fleet.OkAsync(Id, "preview", new PreviewRequest { Schema = Schema });
+        AssertPreview(preview, 48, 48);
+        Assert.True(preview.GetProperty("frameId").GetInt64() > 0);
+        AssertPreview(await fleet.OkAsync(Id, "preview", new PreviewRequest { Schema = Schema, Size = 8 }), 8, 8);
+        Assert.False((await fleet.StatusAsync(Id)).TryGetProperty("validation", out _), "no validation before a training run");
+
         // label: the last frame
         var label = await fleet.OkAsync(Id, "label", new LabelRequest { Schema = Schema, Label = "scratch" });
         Assert.Equal("scratch", label.GetProperty("label").GetString());
@@ -66,10 +73,22 @@ public sealed class AgentCommandTests(AgentEnvironment environment)
         Assert.Equal("online", status.GetProperty("source").GetString());
         Assert.True(status.GetProperty("inspection").GetProperty("frames").GetInt64() > 0);
 
+        // status: the confusion matrix behind the promoted head, rows = true class, one count per validation sample
+        var validation = status.GetProperty("validation");
+        Assert.Equal(["good", "scratch", "dent", "stain"], validation.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        var matrix = validation.GetProperty("matrix").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetInt64()).ToArray()).ToArray();
+        Assert.Equal(4, matrix.Length);
+        Assert.All(matrix, row => Assert.Equal(4, row.Length));
+        Assert.All(matrix.SelectMany(r => r), count => Assert.True(count >= 0));
+        Assert.Equal(status.GetProperty("head").GetProperty("validationSamples").GetInt64(), matrix.Sum(r => r.Sum()));
+        var diagonal = Enumerable.Range(0, 4).Sum(i => matrix[i][i]);
+        Assert.Equal(status.GetProperty("head").GetProperty("accuracy").GetDouble(), (double)diagonal / matrix.Sum(r => r.Sum()), 4);
+
         // rollback: the previous head comes back as a new version
         var rollback = await fleet.OkAsync(Id, "rollback", new RollbackRequest { Schema = Schema });
         Assert.Equal(3, rollback.GetProperty("headVersion").GetInt64());
         Assert.Equal(1, rollback.GetProperty("restoredFrom").GetInt64());
+        Assert.False((await fleet.StatusAsync(Id)).TryGetProperty("validation", out _), "the initial head in service again: no validation behind it");
         var missing = await fleet.AskAsync(Id, "rollback", new RollbackRequest { Schema = Schema, HeadVersion = 99 });
         Assert.Equal(CommandErrorCodes.NotFound, missing.Error?.Code);
 
@@ -88,6 +107,28 @@ public sealed class AgentCommandTests(AgentEnvironment environment)
         Assert.True((await fleet.StatusAsync(Id)).GetProperty("inspection").GetProperty("paused").GetBoolean());
         await fleet.OkAsync(Id, "config", new ConfigRequest { Schema = Schema, Set = new() { ["inspection.paused"] = Element("false") } });
         Assert.False((await fleet.StatusAsync(Id)).GetProperty("inspection").GetProperty("paused").GetBoolean());
+    }
+
+    [MosquittoFact]
+    public async Task Preview_IsNotFound_BeforeTheFirstFrame()
+    {
+        await using var device = await DeviceUnderTest.StartAsync(environment, "d-idle", inspect: false);
+        await using var fleet = await Fleet.ConnectAsync(environment.Broker!.Port, environment.PasswordFile, "d-idle");
+
+        var reply = await fleet.AskAsync("d-idle", "preview", new PreviewRequest { Schema = Schema, Size = 32 });
+
+        Assert.False(reply.Ok);
+        Assert.Equal(CommandErrorCodes.NotFound, reply.Error!.Code);
+    }
+
+    private static void AssertPreview(JsonElement preview, int width, int height)
+    {
+        Assert.Equal(width, preview.GetProperty("width").GetInt32());
+        Assert.Equal(height, preview.GetProperty("height").GetInt32());
+        Assert.Equal("rgb24", preview.GetProperty("format").GetString());
+        var bytes = Convert.FromBase64String(preview.GetProperty("data").GetString()!);
+        Assert.Equal(width * height * 3, bytes.Length);
+        Assert.True(bytes.Distinct().Count() > 1, "a picture, not a blank");
     }
 
     private static JsonElement Element(string json) => JsonDocument.Parse(json).RootElement.Clone();

@@ -70,6 +70,7 @@ public static class CliApp
         root.Add(ExportCommand.Create(console));
         root.Add(BenchCommand.Create(console));
         root.Add(SynthCommand.Create(console));
+        root.Add(DemoCommand.Create(console));
         root.Add(ConsoleCommand.Create(console));
         root.Add(FleetCommand.Create(console));
         root.Add(BrokerCommand.Create(console));

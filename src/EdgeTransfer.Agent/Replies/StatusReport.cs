@@ -49,4 +49,7 @@ public sealed record StatusReport
 
     /// <summary>The run-time settings in effect.</summary>
     public ConfigResult Config { get; init; } = new();
+
+    /// <summary>The confusion matrix behind the head in service, or null when this device program has not promoted it (the initial head, after a restart).</summary>
+    public ValidationReport? Validation { get; init; }
 }

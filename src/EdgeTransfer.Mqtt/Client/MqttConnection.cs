@@ -645,7 +645,8 @@ public sealed class MqttConnection : IAsyncDisposable
                 waiter.TrySetException(new EdgeTransferException($"The reply on {message.Topic} is not a v1 command reply: {ex.Message}", ex));
             }
 
-            return;
+            // No return: a reply also carries the device's seq, and an observer that tracks sequence
+            // numbers (the fleet view) would otherwise count every answered command as a lost message.
         }
 
         if (MessageHandler is { } handler)

@@ -11,7 +11,7 @@ public sealed record DeployChunkRequest : CommandRequest
     /// <summary>The chunk index, 0-based.</summary>
     public required int Index { get; init; }
 
-    /// <summary>The chunk bytes, base64 (RFC 4648 §4).</summary>
+    /// <summary>The chunk bytes, base64url (RFC 4648 §5).</summary>
     public required string Data { get; init; }
 
     /// <inheritdoc />

@@ -29,6 +29,7 @@ namespace EdgeTransfer.Mqtt.Protocol;
 [JsonSerializable(typeof(RollbackRequest))]
 [JsonSerializable(typeof(StatusRequest))]
 [JsonSerializable(typeof(ConfigRequest))]
+[JsonSerializable(typeof(PreviewRequest))]
 [JsonSerializable(typeof(DeployRequest))]
 [JsonSerializable(typeof(DeployChunkRequest))]
 [JsonSerializable(typeof(DeploymentStatus))]

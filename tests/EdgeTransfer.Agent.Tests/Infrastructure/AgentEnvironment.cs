@@ -15,7 +15,7 @@ namespace EdgeTransfer.Agent.Tests.Infrastructure;
 /// </summary>
 public sealed class AgentEnvironment : IAsyncLifetime, IDisposable
 {
-    public static readonly string[] Devices = ["d-kill", "d-cmd", "d-bad", "d-deploy", "d-tamper", "d-outage"];
+    public static readonly string[] Devices = ["d-kill", "d-cmd", "d-bad", "d-deploy", "d-tamper", "d-outage", "d-idle"];
 
     private readonly TempDirectory _root = new();
 

@@ -13,9 +13,12 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
 
     private readonly TempDirectory _dir = new();
 
-    private DeviceUnderTest(string id)
+    private readonly bool _inspect;
+
+    private DeviceUnderTest(string id, bool inspect)
     {
         Id = id;
+        _inspect = inspect;
         ConfigPath = _dir.Combine("device.json");
     }
 
@@ -50,9 +53,10 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
         return path;
     }
 
-    public static async Task<DeviceUnderTest> StartAsync(AgentEnvironment environment, string id, int? port = null, int telemetrySeconds = 30, int eventsEvery = 100)
+    // inspect: false for a device that has seen no frame yet (inspection never started).
+    public static async Task<DeviceUnderTest> StartAsync(AgentEnvironment environment, string id, int? port = null, int telemetrySeconds = 30, int eventsEvery = 100, bool inspect = true)
     {
-        var device = new DeviceUnderTest(id);
+        var device = new DeviceUnderTest(id, inspect);
         WriteConfig(device.ConfigPath, id, environment.BundleDirectory, port ?? environment.Broker!.Port, environment.PasswordFile, telemetrySeconds, eventsEvery);
         await device.OpenAsync();
         return device;
@@ -63,7 +67,11 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
     {
         var configured = DeviceConfigFile.Load(ConfigPath);
         var host = Runtime.Hosting.DeviceHost.Open(DeployedBundles.Resolve(configured));
-        host.StartInspection();
+        if (_inspect)
+        {
+            host.StartInspection();
+        }
+
         Agent = new DeviceAgent(host, new DeviceAgentOptions
         {
             StateDirectory = configured.Store.Path,
