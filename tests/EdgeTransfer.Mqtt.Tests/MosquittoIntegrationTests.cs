@@ -14,7 +14,8 @@ namespace EdgeTransfer.Mqtt.Tests;
 /// <summary>The protocol against a real Mosquitto with passwords and the ACL of devices/mosquitto.</summary>
 public sealed class MosquittoIntegrationTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+    // Generous: on a loaded 2-core CI machine a reconnect can take several seconds; a pass is still fast.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(40);
     private readonly TempDirectory _temp = new();
     private readonly string _passwordFile;
 

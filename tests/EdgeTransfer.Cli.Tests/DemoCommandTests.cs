@@ -1,0 +1,27 @@
+namespace EdgeTransfer.Cli.Tests;
+
+public class DemoCommandTests
+{
+    [Fact]
+    public void Demo_RunsTheWholeFlow_AndEndsWithAReport()
+    {
+        // Given the demo on small settings (the README's command uses 40 parts per class and 200 evaluation parts)
+        // When it runs end to end: prepare, broker, device, labelling over MQTT, training, fleet view
+        var result = CliRunner.Run("demo", "--parts-per-class", "12", "--evaluation-parts", "20");
+
+        // Then it reports both accuracies, the promotion and what reached the fleet view
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Contains("accuracy before training", result.Output, StringComparison.Ordinal);
+        Assert.Contains("accuracy after training", result.Output, StringComparison.Ordinal);
+        Assert.Contains("fleet view", result.Output, StringComparison.Ordinal);
+        Assert.Contains("0 lost (seq gaps)", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_Exits2_OnTooFewPartsPerClass()
+    {
+        var result = CliRunner.Run("demo", "--parts-per-class", "2");
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--parts-per-class", result.Error, StringComparison.Ordinal);
+    }
+}
