@@ -54,9 +54,16 @@ public class FleetWatchTests
         await using var broker = await MosquittoProcess.StartAsync();
         await using var d1 = await SimulatedDevice.StartAsync(broker.Port, "d1", state.Path);
 
-        var watch = CliRunner.RunAsync("fleet", "watch", "--duration", "2", "--broker", $"127.0.0.1:{broker.Port}", "--fleet", SimulatedDevice.Fleet);
-        await Task.Delay(800);
-        d1.Connection.Enqueue(new TelemetryMessage { Frames = 41234 });
+        var watch = CliRunner.RunAsync("fleet", "watch", "--duration", "6", "--broker", $"127.0.0.1:{broker.Port}", "--fleet", SimulatedDevice.Fleet);
+
+        // Telemetry is not retained: keep sending until the watch ends, so a watch that subscribes late on
+        // a loaded machine still sees one.
+        while (!watch.IsCompleted)
+        {
+            d1.Connection.Enqueue(new TelemetryMessage { Frames = 41234 });
+            await Task.WhenAny(watch, Task.Delay(300));
+        }
+
         var result = await watch;
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());

@@ -71,26 +71,18 @@ public sealed class BundleDeployer(MqttConnection connection, TimeSpan timeout, 
                 var status = await AskAsync(device, "deploy", ProtocolJson.Serialize(plan), cancellationToken);
                 alreadyHeld = alreadyHeld < 0 ? status.Received.Count : alreadyHeld;
                 progress?.Report(new DeployProgress(device, status.Received.Count, plan.Chunks.Count, attempt));
-                var held = status.Received.ToHashSet();
-                for (var index = 0; index < plan.Chunks.Count && !status.Complete; index++)
-                {
-                    if (held.Contains(index))
+                status = await BundleSender.SendMissingChunksAsync(
+                    archive,
+                    plan,
+                    status,
+                    async body =>
                     {
-                        continue;
-                    }
-
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var chunk = new DeployChunkRequest
-                    {
-                        Schema = DeviceMessage.SchemaVersion,
-                        DeploymentId = plan.DeploymentId,
-                        Index = index,
-                        Data = BundleChunker.EncodeChunk(BundleChunker.ReadChunk(archive, plan.ChunkSize, index)),
-                    };
-                    status = await AskAsync(device, "deploy-chunk", ProtocolJson.Serialize(chunk), cancellationToken);
-                    sent++;
-                    progress?.Report(new DeployProgress(device, status.Complete ? plan.Chunks.Count : status.Received.Count, plan.Chunks.Count, attempt));
-                }
+                        var reply = await AskAsync(device, "deploy-chunk", body, cancellationToken);
+                        sent++;
+                        progress?.Report(new DeployProgress(device, reply.Complete ? plan.Chunks.Count : reply.Received.Count, plan.Chunks.Count, attempt));
+                        return reply;
+                    },
+                    cancellationToken);
 
                 return new DeploymentOutcome
                 {

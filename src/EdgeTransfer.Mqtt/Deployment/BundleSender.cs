@@ -26,6 +26,42 @@ public sealed class BundleSender(MqttConnection connection, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var status = await AskAsync(device, "deploy", ProtocolJson.Serialize(plan), cancellationToken);
+        return await SendMissingChunksAsync(
+            archivePath,
+            plan,
+            status,
+            async body =>
+            {
+                var reply = await AskAsync(device, "deploy-chunk", body, cancellationToken);
+                ChunksSent++;
+                return reply;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends, one at a time and in order, the chunks of <paramref name="plan"/> that <paramref name="status"/> does
+    /// not list as held, until the device reports the deployment complete.
+    /// </summary>
+    /// <param name="archivePath">The bundle archive.</param>
+    /// <param name="plan">The plan made by <see cref="BundleChunker.Plan"/> for this archive.</param>
+    /// <param name="status">The device's reply to the plan.</param>
+    /// <param name="sendChunk">
+    /// Sends one serialized <see cref="DeployChunkRequest"/> as the <c>deploy-chunk</c> command and returns the
+    /// device's reply; called once per chunk, after the previous call has completed.
+    /// </param>
+    /// <param name="cancellationToken">Checked before every chunk.</param>
+    /// <returns>The device's last reply (<paramref name="status"/> when no chunk was sent).</returns>
+    public static async Task<DeploymentStatus> SendMissingChunksAsync(
+        string archivePath,
+        DeployRequest plan,
+        DeploymentStatus status,
+        Func<byte[], Task<DeploymentStatus>> sendChunk,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(sendChunk);
         var held = status.Received.ToHashSet();
         for (var index = 0; index < plan.Chunks.Count && !status.Complete; index++)
         {
@@ -42,8 +78,7 @@ public sealed class BundleSender(MqttConnection connection, TimeSpan timeout)
                 Index = index,
                 Data = BundleChunker.EncodeChunk(BundleChunker.ReadChunk(archivePath, plan.ChunkSize, index)),
             };
-            status = await AskAsync(device, "deploy-chunk", ProtocolJson.Serialize(chunk), cancellationToken);
-            ChunksSent++;
+            status = await sendChunk(ProtocolJson.Serialize(chunk));
         }
 
         return status;

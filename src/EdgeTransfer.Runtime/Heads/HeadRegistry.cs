@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeTransfer.Artifacts.Bundles;
 using EdgeTransfer.Artifacts.Checkpoints;
 using EdgeTransfer.Artifacts.IO;
+using EdgeTransfer.Runtime.Storage;
 
 namespace EdgeTransfer.Runtime.Heads;
 
@@ -31,7 +32,6 @@ public sealed class HeadRegistry : IDisposable
     /// <summary>The name of the pointer file.</summary>
     public const string PointerFileName = "current";
 
-    private const string LockFileName = ".lock";
     private const string KeyVersion = "headVersion";
     private const string KeyBundle = "registry.bundleId";
     private const string KeyCreated = "registry.createdAt";
@@ -46,19 +46,19 @@ public sealed class HeadRegistry : IDisposable
     private readonly Lock _gate = new();
     private readonly HeadRegistryOptions _options;
     private readonly TimeProvider _time;
-    private readonly FileStream _lockFile;
+    private readonly DirectoryLock _lock;
     private readonly List<string> _issues = [];
     private readonly SortedDictionary<int, HeadVersion> _versions = [];
     private HeadVersion? _current;
     private bool _disposed;
 
-    private HeadRegistry(string directory, string bundleId, HeadRegistryOptions options, TimeProvider time, FileStream lockFile)
+    private HeadRegistry(string directory, string bundleId, HeadRegistryOptions options, TimeProvider time, DirectoryLock directoryLock)
     {
         DirectoryPath = directory;
         BundleId = bundleId;
         _options = options;
         _time = time;
-        _lockFile = lockFile;
+        _lock = directoryLock;
     }
 
     /// <summary>The full path of the heads directory.</summary>
@@ -132,23 +132,8 @@ public sealed class HeadRegistry : IDisposable
         options ??= new HeadRegistryOptions();
         options.Validate();
         var full = Path.GetFullPath(directory);
-        FileStream lockFile;
-        try
-        {
-            Directory.CreateDirectory(full);
-            // An exclusive flock(2) on Linux, released by the kernel when the process dies (even by kill -9).
-            lockFile = new FileStream(Path.Combine(full, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException ex)
-        {
-            throw new HeadRegistryException(full, "it is in use by another process (or another HeadRegistry in this one); stop it first.", ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new HeadRegistryException(full, $"the directory cannot be opened for writing: {ex.Message}", ex);
-        }
-
-        var registry = new HeadRegistry(full, bundleId, options, timeProvider ?? TimeProvider.System, lockFile);
+        var directoryLock = DirectoryLock.Acquire(full, nameof(HeadRegistry), (reason, ex) => new HeadRegistryException(full, reason, ex));
+        var registry = new HeadRegistry(full, bundleId, options, timeProvider ?? TimeProvider.System, directoryLock);
         try
         {
             registry.Recover();
@@ -305,7 +290,7 @@ public sealed class HeadRegistry : IDisposable
             }
 
             _disposed = true;
-            _lockFile.Dispose();
+            _lock.Dispose();
         }
     }
 

@@ -62,7 +62,7 @@ public sealed partial class GpioTrigger : ITrigger
                 FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
             });
-            OpenPin(controller, options.Pin, options.InputMode);
+            GpioPins.OpenExclusive(controller, options.Pin, options.InputMode, null, "GpioTriggerOptions.Pin", "the trigger", options.InputMode.ToString());
             controller.RegisterCallbackForPinValueChangedEvent(options.Pin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
         }
         catch
@@ -135,24 +135,6 @@ public sealed partial class GpioTrigger : ITrigger
             {
                 _controller.Dispose();
             }
-        }
-    }
-
-    private static void OpenPin(GpioController controller, int pin, PinMode mode)
-    {
-        // GpioController hands out an already open pin again; taking over someone else's pin (and closing it on dispose) would be a silent bug.
-        if (controller.IsPinOpen(pin))
-        {
-            throw new InvalidSettingException("GpioTriggerOptions.Pin", $"pin {pin} is already open on this GPIO controller; the trigger needs a pin of its own.");
-        }
-
-        try
-        {
-            controller.OpenPin(pin, mode);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or NotSupportedException)
-        {
-            throw new InvalidSettingException("GpioTriggerOptions.Pin", $"pin {pin} cannot be opened as {mode}: {ex.Message} Check the pin number and that no other program holds it.", ex);
         }
     }
 

@@ -63,20 +63,7 @@ public sealed partial class RejectLine : IDisposable
                 FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
             });
-            if (controller.IsPinOpen(options.Pin))
-            {
-                throw new InvalidSettingException("RejectLineOptions.Pin", $"pin {options.Pin} is already open on this GPIO controller; the reject output needs a pin of its own.");
-            }
-
-            try
-            {
-                controller.OpenPin(options.Pin, PinMode.Output, _inactive);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or NotSupportedException)
-            {
-                throw new InvalidSettingException("RejectLineOptions.Pin", $"pin {options.Pin} cannot be opened as an output: {ex.Message} Check the pin number and that no other program holds it.", ex);
-            }
-
+            GpioPins.OpenExclusive(controller, options.Pin, PinMode.Output, _inactive, "RejectLineOptions.Pin", "the reject output", "an output");
             _worker = Task.Run(RunAsync);
         }
         catch

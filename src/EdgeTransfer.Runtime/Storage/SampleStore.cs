@@ -33,14 +33,13 @@ public sealed class SampleStore : IDisposable
 {
     private const string SegmentPrefix = "seg-";
     private const string SegmentExtension = ".ets";
-    private const string LockFileName = ".lock";
     private const int MaxFrameIdBytes = 200;
     private const long MaxSegmentReadBytes = int.MaxValue - 64;
 
     private readonly Lock _gate = new();
     private readonly SampleStoreOptions _options;
     private readonly TimeProvider _time;
-    private readonly FileStream _lockFile;
+    private readonly DirectoryLock _lock;
     private readonly Dictionary<string, int> _classIndex;
     private readonly SortedDictionary<long, Entry> _live = [];
     private readonly SortedSet<long>[] _byClass;
@@ -55,13 +54,13 @@ public sealed class SampleStore : IDisposable
     private int _compactions;
     private bool _disposed;
 
-    private SampleStore(string directory, SampleStoreSchema schema, SampleStoreOptions options, TimeProvider time, FileStream lockFile)
+    private SampleStore(string directory, SampleStoreSchema schema, SampleStoreOptions options, TimeProvider time, DirectoryLock directoryLock)
     {
         DirectoryPath = directory;
         Schema = schema;
         _options = options;
         _time = time;
-        _lockFile = lockFile;
+        _lock = directoryLock;
         _classIndex = schema.Classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         _byClass = [.. schema.Classes.Select(_ => new SortedSet<long>())];
     }
@@ -145,28 +144,13 @@ public sealed class SampleStore : IDisposable
         options ??= new SampleStoreOptions();
         options.Validate();
         var full = Path.GetFullPath(directory);
-        FileStream lockFile;
-        try
-        {
-            Directory.CreateDirectory(full);
-            // FileShare.None is an exclusive flock(2) on Linux: a second process (or a second store object)
-            // cannot open the store, and the lock goes away with the process, even on kill -9.
-            lockFile = new FileStream(Path.Combine(full, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException ex)
-        {
-            throw new SampleStoreException(full, "it is in use by another process (or another SampleStore in this one); stop it first.", ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new SampleStoreException(full, $"the directory cannot be opened for writing: {ex.Message}", ex);
-        }
+        var directoryLock = DirectoryLock.Acquire(full, nameof(SampleStore), (reason, ex) => new SampleStoreException(full, reason, ex));
 
         SampleStore? store = null;
         try
         {
             CheckOrWriteDescriptor(full, schema, timeProvider ?? TimeProvider.System);
-            store = new SampleStore(full, schema, options, timeProvider ?? TimeProvider.System, lockFile);
+            store = new SampleStore(full, schema, options, timeProvider ?? TimeProvider.System, directoryLock);
             store.Rebuild();
             try
             {
@@ -188,7 +172,7 @@ public sealed class SampleStore : IDisposable
             }
             else
             {
-                lockFile.Dispose();
+                directoryLock.Dispose();
             }
 
             throw;
@@ -452,7 +436,7 @@ public sealed class SampleStore : IDisposable
             _disposed = true;
             _active?.Dispose();
             _active = null;
-            _lockFile.Dispose();
+            _lock.Dispose();
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using EdgeTransfer.Artifacts.IO;
 using EdgeTransfer.Artifacts.Manifest;
@@ -19,7 +17,6 @@ namespace EdgeTransfer.Runtime.Learning.Tests.CrashHelper;
 public class KillDuringTrainingTests(ITestOutputHelper output)
 {
     private const int Rounds = 6;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public void OnDeviceTrainer_KilledDuringTrainingAndPromotion_RestartsOnTheLastPromotedHead()
@@ -68,78 +65,6 @@ public class KillDuringTrainingTests(ITestOutputHelper output)
         }
     }
 
-    private static List<string> RunAndKill(string bundle, string heads, string store, int seed, int delayMs)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        start.ArgumentList.Add(Program.TrainLoop);
-        start.ArgumentList.Add(bundle);
-        start.ArgumentList.Add(heads);
-        start.ArgumentList.Add(store);
-        start.ArgumentList.Add(seed.ToString(CultureInfo.InvariantCulture));
-
-        var lines = new ConcurrentQueue<string>();
-        var errors = new ConcurrentQueue<string>();
-        using var ready = new ManualResetEventSlim();
-        using var child = new Process { StartInfo = start };
-        child.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lines.Enqueue(e.Data);
-                if (e.Data.StartsWith("ready ", StringComparison.Ordinal))
-                {
-                    ready.Set();
-                }
-            }
-        };
-        child.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                errors.Enqueue(e.Data);
-            }
-        };
-        child.Start();
-        child.BeginOutputReadLine();
-        child.BeginErrorReadLine();
-        try
-        {
-            var deadline = Stopwatch.StartNew();
-            while (!ready.Wait(100))
-            {
-                Assert.False(child.HasExited, $"the child exited with {(child.HasExited ? child.ExitCode : 0)} before it was ready: {string.Join('\n', errors)}");
-                Assert.True(deadline.Elapsed < StartTimeout, "the child did not get ready in time");
-            }
-
-            Thread.Sleep(delayMs);
-            Assert.False(child.HasExited, $"the child died by itself: {string.Join('\n', errors)}");
-        }
-        finally
-        {
-            // Process.Kill sends SIGKILL on Unix: no finally blocks, no flushing, no disposal in the child.
-            child.Kill();
-            child.WaitForExit();
-        }
-
-        Assert.Empty(errors);
-        return [.. lines];
-    }
-
-    private static string DotnetHost()
-    {
-        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
-        {
-            return fromSdk;
-        }
-
-        var self = Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-    }
+    private static IReadOnlyList<string> RunAndKill(string bundle, string heads, string store, int seed, int delayMs) =>
+        ChildProcess.RunAndKill(typeof(Program).Assembly.Location, [Program.TrainLoop, bundle, heads, store, seed.ToString(CultureInfo.InvariantCulture)], delayMs);
 }

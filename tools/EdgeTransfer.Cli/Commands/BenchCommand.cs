@@ -33,9 +33,9 @@ internal static class BenchCommand
         {
             Description = "Folder with train/ and test/ ImageFolder trees (<split>/<class>/*.png). Default: synthetic parts generated into a temporary folder.",
         };
-        var runs = new Option<int>("--runs") { Description = "Timed runs per backbone, batch size and spinning setting (issue 3 asks for at least 20).", DefaultValueFactory = _ => defaults.Runs };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed runs before timing.", DefaultValueFactory = _ => defaults.Warmup };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads.", DefaultValueFactory = _ => defaults.Threads };
+        var runs = Defaulted<int>("--runs", "Timed runs per backbone, batch size and spinning setting (issue 3 asks for at least 20).", defaults.Runs);
+        var warmup = Defaulted<int>("--warmup", "Untimed runs before timing.", defaults.Warmup);
+        var threads = Defaulted<int>("--threads", "ONNX Runtime intra-op threads.", defaults.Threads);
         var spinning = new Option<string>("--spinning")
         {
             Description = "ORT thread spinning to time: 'off' (allow_spinning=0, the SDK's setting), 'on' (ORT's default) or 'both'.",
@@ -50,12 +50,12 @@ internal static class BenchCommand
                 result.AddError($"--spinning: expected 'off', 'on' or 'both', got '{value}'.");
             }
         });
-        var calibration = new Option<int>("--calibration-images") { Description = "Train images to calibrate the int8 ranges on (never test images).", DefaultValueFactory = _ => defaults.CalibrationImages };
-        var trainPerClass = new Option<int>("--train-per-class") { Description = "Synthetic data only: train images per class.", DefaultValueFactory = _ => defaults.SyntheticTrainPerClass };
-        var testPerClass = new Option<int>("--test-per-class") { Description = "Synthetic data only: test images per class.", DefaultValueFactory = _ => defaults.SyntheticTestPerClass };
-        var headEpochs = new Option<int>("--head-epochs") { Description = "Epochs of the linear heads trained on float and on int8 features.", DefaultValueFactory = _ => defaults.HeadEpochs };
-        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic images and the heads.", DefaultValueFactory = _ => defaults.Seed };
-        var json = new Option<bool>("--json") { Description = "Write one JSON object (machine, figures, targets, met/missed) instead of the tables." };
+        var calibration = Defaulted<int>("--calibration-images", "Train images to calibrate the int8 ranges on (never test images).", defaults.CalibrationImages);
+        var trainPerClass = Defaulted<int>("--train-per-class", "Synthetic data only: train images per class.", defaults.SyntheticTrainPerClass);
+        var testPerClass = Defaulted<int>("--test-per-class", "Synthetic data only: test images per class.", defaults.SyntheticTestPerClass);
+        var headEpochs = Defaulted<int>("--head-epochs", "Epochs of the linear heads trained on float and on int8 features.", defaults.HeadEpochs);
+        var seed = Defaulted<int>("--seed", "Seed of the synthetic images and the heads.", defaults.Seed);
+        var json = JsonOption("machine, figures, targets, met/missed");
 
         var command = new Command("backbone", "Float vs int8 backbone in one run: ms/image at batch 1 and 8 (interleaved), speed-up, feature cosine, file sizes, linear-head accuracy.")
         {
@@ -81,16 +81,7 @@ internal static class BenchCommand
 
             // Progress goes to standard error, so standard output holds only the table or the JSON.
             var report = BackboneBenchmark.Run(options, console.Error.WriteLine, cancellationToken);
-            if (parse.GetValue(json))
-            {
-                console.Out.WriteLine(report.ToJson());
-            }
-            else
-            {
-                report.WriteTable(console.Out);
-            }
-
-            return Task.FromResult(ExitCodes.Success);
+            return Task.FromResult(WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable));
         });
         return command;
     }
@@ -98,16 +89,16 @@ internal static class BenchCommand
     private static Command Train(CliConsole console)
     {
         var defaults = new TrainBenchmarkOptions();
-        var samples = new Option<int>("--samples") { Description = "Cached feature vectors to train on.", DefaultValueFactory = _ => defaults.Samples };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => defaults.Epochs };
-        var batch = new Option<int>("--batch") { Description = "Samples per optimizer step.", DefaultValueFactory = _ => defaults.BatchSize };
-        var head = new Option<string>("--head") { Description = "'linear' or 'mlp:<hidden>' (the plain C# baseline exists for 'linear' only).", DefaultValueFactory = _ => defaults.Head };
-        var threads = new Option<int>("--threads") { Description = "ORT intra-op threads of the configuration the target is judged on (1, 2 and spinning are always compared too).", DefaultValueFactory = _ => defaults.Threads };
-        var repeats = new Option<int>("--repeats") { Description = "Runs per configuration; the median is reported.", DefaultValueFactory = _ => defaults.Repeats };
-        var classes = new Option<int>("--classes") { Description = "Number of classes.", DefaultValueFactory = _ => defaults.Classes };
-        var featureSize = new Option<int>("--feature-size") { Description = "Length of a feature vector (ResNet18: 512).", DefaultValueFactory = _ => defaults.FeatureSize };
-        var seed = new Option<int>("--seed") { Description = "Seed of the features, the initial head and the shuffling.", DefaultValueFactory = _ => defaults.Seed };
-        var json = new Option<bool>("--json") { Description = "Write one JSON object (machine, figures, target, met/missed) instead of the tables." };
+        var samples = Defaulted<int>("--samples", "Cached feature vectors to train on.", defaults.Samples);
+        var epochs = Defaulted<int>("--epochs", "Epochs per run.", defaults.Epochs);
+        var batch = Defaulted<int>("--batch", "Samples per optimizer step.", defaults.BatchSize);
+        var head = Defaulted<string>("--head", "'linear' or 'mlp:<hidden>' (the plain C# baseline exists for 'linear' only).", defaults.Head);
+        var threads = Defaulted<int>("--threads", "ORT intra-op threads of the configuration the target is judged on (1, 2 and spinning are always compared too).", defaults.Threads);
+        var repeats = Defaulted<int>("--repeats", "Runs per configuration; the median is reported.", defaults.Repeats);
+        var classes = Defaulted<int>("--classes", "Number of classes.", defaults.Classes);
+        var featureSize = Defaulted<int>("--feature-size", "Length of a feature vector (ResNet18: 512).", defaults.FeatureSize);
+        var seed = Defaulted<int>("--seed", "Seed of the features, the initial head and the shuffling.", defaults.Seed);
+        var json = JsonOption("machine, figures, target, met/missed");
 
         var command = new Command("train", "Head training through ORT on cached features vs the same training as a plain C# loop: s/run, steps/s, µs/step; 1 vs 2 threads, spinning off/on.")
         {
@@ -128,16 +119,7 @@ internal static class BenchCommand
                 Seed = parse.GetValue(seed),
             };
             var report = TrainBenchmark.Run(options, console.Error.WriteLine, cancellationToken);
-            if (parse.GetValue(json))
-            {
-                console.Out.WriteLine(report.ToJson());
-            }
-            else
-            {
-                report.WriteTable(console.Out);
-            }
-
-            return Task.FromResult(ExitCodes.Success);
+            return Task.FromResult(WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable));
         });
         return command;
     }
@@ -146,12 +128,12 @@ internal static class BenchCommand
     {
         var defaults = new PipelineBenchmarkOptions();
         var bundle = new Option<string?>("--bundle") { Description = "A prepared bundle with an INT8 backbone. Default: one prepared in a scratch folder (ResNet18, 16 synthetic calibration images)." };
-        var frames = new Option<int>("--frames") { Description = "Timed frames.", DefaultValueFactory = _ => defaults.Frames };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed frames before timing.", DefaultValueFactory = _ => defaults.Warmup };
-        var quality = new Option<int>("--jpeg-quality") { Description = "JPEG quality of the generated 640×480 frames.", DefaultValueFactory = _ => defaults.JpegQuality };
-        var threads = new Option<int>("--threads") { Description = "ORT intra-op threads of the backbone (0: one per core, the device's default).", DefaultValueFactory = _ => defaults.Threads };
-        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic parts.", DefaultValueFactory = _ => defaults.Seed };
-        var json = new Option<bool>("--json") { Description = "Write one JSON object (machine, stages, ratio, target, met/missed) instead of the tables." };
+        var frames = Defaulted<int>("--frames", "Timed frames.", defaults.Frames);
+        var warmup = Defaulted<int>("--warmup", "Untimed frames before timing.", defaults.Warmup);
+        var quality = Defaulted<int>("--jpeg-quality", "JPEG quality of the generated 640×480 frames.", defaults.JpegQuality);
+        var threads = Defaulted<int>("--threads", "ORT intra-op threads of the backbone (0: one per core, the device's default).", defaults.Threads);
+        var seed = Defaulted<int>("--seed", "Seed of the synthetic parts.", defaults.Seed);
+        var json = JsonOption("machine, stages, ratio, target, met/missed");
         var command = new Command("pipeline", "Per-stage latency of one inspection of a 640×480 JPEG: decode, resize, normalise, int8 backbone, head (p50/p95/p99); preprocessing / backbone ratio.")
         {
             bundle, frames, warmup, quality, threads, seed, json,
@@ -168,16 +150,7 @@ internal static class BenchCommand
                 Seed = parse.GetValue(seed),
             };
             var report = PipelineBenchmark.Run(options, console.Error.WriteLine, cancellationToken);
-            if (parse.GetValue(json))
-            {
-                console.Out.WriteLine(report.ToJson());
-            }
-            else
-            {
-                report.WriteTable(console.Out);
-            }
-
-            return Task.FromResult(ExitCodes.Success);
+            return Task.FromResult(WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable));
         });
         return command;
     }
@@ -185,17 +158,17 @@ internal static class BenchCommand
     private static Command Fleet(CliConsole console)
     {
         var defaults = new FleetBenchmarkOptions();
-        var devices = new Option<int>("--devices") { Description = "Simulated devices, each its own MQTT client (device role).", DefaultValueFactory = _ => defaults.Devices };
-        var rate = new Option<double>("--rate") { Description = "Telemetry messages per second per device (QoS 1).", DefaultValueFactory = _ => defaults.Rate };
-        var seconds = new Option<double>("--seconds") { Description = "Seconds of sending.", DefaultValueFactory = _ => defaults.Seconds };
+        var devices = Defaulted<int>("--devices", "Simulated devices, each its own MQTT client (device role).", defaults.Devices);
+        var rate = Defaulted<double>("--rate", "Telemetry messages per second per device (QoS 1).", defaults.Rate);
+        var seconds = Defaulted<double>("--seconds", "Seconds of sending.", defaults.Seconds);
         var broker = new Option<string?>("--broker") { Description = "An external broker as host:port. Default: spawn /usr/sbin/mosquitto on a free loopback port, else the embedded broker (the output says which)." };
         var embedded = new Option<bool>("--embedded") { Description = "Use the embedded MQTTnet broker even where Mosquitto is installed." };
-        var consumers = new Option<int>("--consumers") { Description = "Fleet consumers; more than one share the subscription (MQTT 5 §4.8.2).", DefaultValueFactory = _ => defaults.Consumers };
+        var consumers = Defaulted<int>("--consumers", "Fleet consumers; more than one share the subscription (MQTT 5 §4.8.2).", defaults.Consumers);
         var share = new Option<string?>("--share") { Description = "The shared-subscription group (default 'bench' with --consumers > 1)." };
-        var connectParallel = new Option<int>("--connect-parallel") { Description = "Connects in flight during the ramp-up.", DefaultValueFactory = _ => defaults.ConnectParallel };
-        var baseline = new Option<double>("--baseline-seconds") { Description = "Seconds of the baseline (one client, same total rate); 0 skips it.", DefaultValueFactory = _ => defaults.BaselineSeconds };
-        var drain = new Option<double>("--drain-seconds") { Description = "Seconds to wait for the last messages after sending.", DefaultValueFactory = _ => defaults.DrainSeconds };
-        var json = new Option<bool>("--json") { Description = "Write one JSON object (machine, phases, ratio, targets) instead of the tables." };
+        var connectParallel = Defaulted<int>("--connect-parallel", "Connects in flight during the ramp-up.", defaults.ConnectParallel);
+        var baseline = Defaulted<double>("--baseline-seconds", "Seconds of the baseline (one client, same total rate); 0 skips it.", defaults.BaselineSeconds);
+        var drain = Defaulted<double>("--drain-seconds", "Seconds to wait for the last messages after sending.", defaults.DrainSeconds);
+        var json = JsonOption("machine, phases, ratio, targets");
         var command = new Command("fleet", "N simulated devices against a broker on loopback: delivered/sent, duplicates, gaps, p50/p95/p99 end-to-end latency, connect time; ratio to one client at the same rate.")
         {
             devices, rate, seconds, broker, embedded, consumers, share, connectParallel, baseline, drain, json,
@@ -216,17 +189,31 @@ internal static class BenchCommand
                 DrainSeconds = parse.GetValue(drain),
             };
             var report = await FleetBenchmark.RunAsync(options, console.Error.WriteLine, cancellationToken);
-            if (parse.GetValue(json))
-            {
-                console.Out.WriteLine(report.ToJson());
-            }
-            else
-            {
-                report.WriteTable(console.Out);
-            }
-
-            return ExitCodes.Success;
+            return WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable);
         });
         return command;
+    }
+
+    /// <summary>An option with a default value (shown in the help).</summary>
+    private static Option<T> Defaulted<T>(string name, string description, T defaultValue) =>
+        new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+
+    /// <summary>The <c>--json</c> switch of a benchmark whose JSON object holds <paramref name="contents"/>.</summary>
+    private static Option<bool> JsonOption(string contents) =>
+        new("--json") { Description = $"Write one JSON object ({contents}) instead of the tables." };
+
+    /// <summary>Writes a report to standard output as JSON or as tables.</summary>
+    private static int WriteReport(CliConsole console, bool json, Func<string> toJson, Action<TextWriter> writeTable)
+    {
+        if (json)
+        {
+            console.Out.WriteLine(toJson());
+        }
+        else
+        {
+            writeTable(console.Out);
+        }
+
+        return ExitCodes.Success;
     }
 }
