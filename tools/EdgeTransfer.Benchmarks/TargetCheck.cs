@@ -13,6 +13,22 @@ public sealed record TargetCheck(string Name, string Description, string Actual,
     /// <summary>"met" or "MISSED", for tables.</summary>
     public string Verdict => Met ? "met" : "MISSED";
 
+    /// <summary>Writes the targets of one issue as a Markdown table (target, measured, verdict).</summary>
+    /// <param name="output">Where the table goes.</param>
+    /// <param name="issue">The issue number the targets come from.</param>
+    /// <param name="targets">The targets.</param>
+    public static void WriteTable(TextWriter output, int issue, IEnumerable<TargetCheck> targets)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(targets);
+        output.WriteLine($"| target (issue {issue}) | measured | verdict |");
+        output.WriteLine("|---|---|---|");
+        foreach (var t in targets)
+        {
+            output.WriteLine($"| {t.Description} | {t.Actual}{(t.Note.Length > 0 ? $" — {t.Note}" : string.Empty)} | {t.Verdict} |");
+        }
+    }
+
     /// <summary>Writes the target as a JSON object.</summary>
     /// <param name="writer">The writer, positioned where a value may go.</param>
     public void WriteJson(Utf8JsonWriter writer)

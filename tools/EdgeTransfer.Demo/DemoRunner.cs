@@ -6,6 +6,7 @@ using EdgeTransfer.Fleet;
 using EdgeTransfer.Mqtt.Broker;
 using EdgeTransfer.Mqtt.Protocol;
 using EdgeTransfer.Preparation;
+using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Features;
 using EdgeTransfer.Runtime.Hosting;
@@ -91,7 +92,12 @@ public static class DemoRunner
 
         // 3. the device: host + simulated line + MQTT agent.
         var deviceOptions = DeviceOptionsFor(options, bundleDirectory, Path.Combine(work, "state"), broker.Port);
-        var line = new DemoLine(options.Classes, "good", options.Seed, options.LineFramesPerSecond);
+        var line = new SyntheticLineSource(new SyntheticLineOptions
+        {
+            Seed = options.Seed,
+            FramesPerSecond = options.LineFramesPerSecond,
+            ClassMix = LineFactory.SyntheticMix(options.Classes, "good"),
+        });
         var host = DeviceHost.Open(deviceOptions);
         var loop = host.StartInspection(line);
         await using var agent = new DeviceAgent(host, new DeviceAgentOptions { StartInspection = h => h.StartInspection(line) });

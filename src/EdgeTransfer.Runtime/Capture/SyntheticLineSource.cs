@@ -36,6 +36,17 @@ public sealed class SyntheticLineSource : IFrameSource
     /// <summary>The classes of the mix with a weight above 0, in canonical (lower-case) form.</summary>
     public IReadOnlyList<string> ClassNames => _source.Classes;
 
+    /// <summary>
+    /// Puts only parts of one class on the line (as a technician feeds a tray of known parts to label them),
+    /// or null for the configured mix. Every part is still new: each class keeps its own running index.
+    /// </summary>
+    /// <exception cref="InvalidSettingException">The class is not one of <see cref="ClassNames"/>.</exception>
+    public string? Feed
+    {
+        get => _source.Feed;
+        set => _source.Feed = value;
+    }
+
     /// <inheritdoc />
     public event EventHandler<SourceStatusChangedEventArgs>? StatusChanged
     {
@@ -66,6 +77,7 @@ public sealed class SyntheticLineSource : IFrameSource
         private readonly int[] _nextIndex;
         private SplitMix64 _random;
         private long _produced;
+        private int _feed = -1;
 
         public Source(SyntheticLineOptions options, TimeProvider? timeProvider)
             : base(options.Name, timeProvider)
@@ -96,6 +108,21 @@ public sealed class SyntheticLineSource : IFrameSource
 
         public IReadOnlyList<string> Classes { get; }
 
+        public string? Feed
+        {
+            get => _feed < 0 ? null : Classes[_feed];
+            set
+            {
+                var index = value is null ? -1 : IndexOf(value);
+                if (value is not null && index < 0)
+                {
+                    throw new InvalidSettingException("feed", $"'{value}' is not a class of this line; the classes are {string.Join(", ", Classes)}.");
+                }
+
+                Volatile.Write(ref _feed, index);
+            }
+        }
+
         public override async ValueTask<Frame?> CaptureAsync(CancellationToken cancellationToken = default)
         {
             ThrowIfDisposed();
@@ -105,11 +132,15 @@ public sealed class SyntheticLineSource : IFrameSource
             }
 
             await _pacer.WaitAsync(cancellationToken);
-            var pick = _random.NextDouble();
-            var c = 0;
-            while (c < _cumulative.Length - 1 && pick >= _cumulative[c])
+            var c = Volatile.Read(ref _feed);
+            if (c < 0)
             {
-                c++;
+                var pick = _random.NextDouble();
+                c = 0;
+                while (c < _cumulative.Length - 1 && pick >= _cumulative[c])
+                {
+                    c++;
+                }
             }
 
             var index = _nextIndex[c]++;
@@ -119,6 +150,19 @@ public sealed class SyntheticLineSource : IFrameSource
             _generator.Generate(Classes[c], index, _options.Size, pixels.Span);
             _produced++;
             return frame;
+        }
+
+        private int IndexOf(string name)
+        {
+            for (var i = 0; i < Classes.Count; i++)
+            {
+                if (string.Equals(Classes[i], name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
     }
 }

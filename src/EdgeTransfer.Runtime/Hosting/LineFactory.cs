@@ -104,8 +104,10 @@ public static class LineFactory
             : throw new InvalidSettingException("device.json: trigger.kind", "GPIO lines are opened through the Linux GPIO character device; on this OS use \"free-running\".");
     }
 
-    // A line mostly carries good parts: 70 % good, the rest spread over the defect classes.
-    private static Dictionary<string, double> SyntheticMix(IReadOnlyList<string> classes, string goodClass)
+    /// <summary>The class mix of a simulated line: 70 % good parts, the rest spread evenly over the defect classes.</summary>
+    /// <param name="classes">The classes on the line.</param>
+    /// <param name="goodClass">The class of good parts.</param>
+    public static Dictionary<string, double> SyntheticMix(IReadOnlyList<string> classes, string goodClass)
     {
         var defects = classes.Where(c => c != goodClass).ToList();
         var mix = new Dictionary<string, double>(StringComparer.Ordinal);

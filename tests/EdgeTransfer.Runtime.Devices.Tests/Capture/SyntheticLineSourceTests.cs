@@ -51,6 +51,41 @@ public sealed class SyntheticLineSourceTests
     }
 
     [Fact]
+    public async Task Feed_PutsOnlyThatClassOnTheLine_UntilItIsCleared()
+    {
+        // Given a mixed line
+        await using var line = new SyntheticLineSource(new SyntheticLineOptions { Seed = 4, Size = 16 });
+
+        // When the technician feeds scratched parts
+        line.Feed = "scratch";
+        var fed = new List<string?>();
+        for (var i = 0; i < 10; i++)
+        {
+            fed.Add((await line.CaptureAsync())!.Value.Label);
+        }
+
+        // Then only scratches come, each a new part, and clearing the feed brings the mix back
+        Assert.All(fed, label => Assert.Equal("scratch", label));
+        line.Feed = null;
+        Assert.Null(line.Feed);
+        var mixed = new HashSet<string?>();
+        for (var i = 0; i < 40; i++)
+        {
+            mixed.Add((await line.CaptureAsync())!.Value.Label);
+        }
+
+        Assert.True(mixed.Count > 1);
+    }
+
+    [Fact]
+    public async Task Feed_RefusesAClassThatIsNotOnTheLine()
+    {
+        await using var line = new SyntheticLineSource(new SyntheticLineOptions { Seed = 4, Size = 16 });
+        var error = Assert.Throws<InvalidSettingException>(() => line.Feed = "crack");
+        Assert.Contains("crack", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CaptureAsync_EndsTheStream_AfterFrameCount()
     {
         await using var line = new SyntheticLineSource(new SyntheticLineOptions { Size = 16, FrameCount = 2 });

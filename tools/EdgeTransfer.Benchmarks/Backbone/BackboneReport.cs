@@ -175,12 +175,7 @@ public sealed class BackboneReport
         }
 
         output.WriteLine();
-        output.WriteLine("| target (issue 3) | measured | verdict |");
-        output.WriteLine("|---|---|---|");
-        foreach (var t in Targets)
-        {
-            output.WriteLine(Invariant($"| {t.Description} | {t.Actual}{(t.Note.Length > 0 ? $" — {t.Note}" : string.Empty)} | {t.Verdict} |"));
-        }
+        TargetCheck.WriteTable(output, 3, Targets);
     }
 
     /// <summary>The report as one JSON object: machine, setup, figures, targets with met/missed.</summary>

@@ -95,12 +95,7 @@ public sealed record FleetReport
         }
 
         output.WriteLine();
-        output.WriteLine("| target (issue 5) | measured | verdict |");
-        output.WriteLine("|---|---|---|");
-        foreach (var t in Targets)
-        {
-            output.WriteLine($"| {t.Description} | {t.Actual} | {t.Verdict}{(t.Note.Length > 0 ? " — " + t.Note : "")} |");
-        }
+        TargetCheck.WriteTable(output, 5, Targets);
     }
 
     /// <summary>The figures as one JSON object.</summary>

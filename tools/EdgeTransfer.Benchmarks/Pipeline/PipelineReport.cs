@@ -68,12 +68,7 @@ public sealed record PipelineReport(
         output.WriteLine(Invariant($"ratio      preprocessing / int8 backbone (medians) = {PreprocessingRatio:P1}; without decode (raw frames) = {RawFrameRatio:P1}"));
         output.WriteLine(Invariant($"baseline   first resize + table normalise, same frames: preprocessing = {BaselinePreprocessingRatio:P1} of the backbone; resize + normalise now {ResizeSpeedup:0.0}× faster"));
         output.WriteLine();
-        output.WriteLine("| target (issue 4) | measured | verdict |");
-        output.WriteLine("|---|---|---|");
-        foreach (var t in Targets)
-        {
-            output.WriteLine(Invariant($"| {t.Description} | {t.Actual}{(t.Note.Length > 0 ? $" — {t.Note}" : string.Empty)} | {t.Verdict} |"));
-        }
+        TargetCheck.WriteTable(output, 4, Targets);
     }
 
     /// <summary>The report as one JSON object: machine, workload, stages, ratios, target with met/missed.</summary>

@@ -86,12 +86,7 @@ public sealed class TrainReport
         }
 
         output.WriteLine();
-        output.WriteLine("| target (issue 4) | measured | verdict |");
-        output.WriteLine("|---|---|---|");
-        foreach (var t in Targets)
-        {
-            output.WriteLine(Invariant($"| {t.Description} | {t.Actual}{(t.Note.Length > 0 ? $" — {t.Note}" : string.Empty)} | {t.Verdict} |"));
-        }
+        TargetCheck.WriteTable(output, 4, Targets);
     }
 
     /// <summary>The report as one JSON object: machine, workload, configurations, ratio, target with met/missed.</summary>
