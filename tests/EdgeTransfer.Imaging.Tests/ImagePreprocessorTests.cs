@@ -60,7 +60,7 @@ public sealed class ImagePreprocessorTests(ITestOutputHelper output)
         var plane = 224 * 224;
         var averages = Enumerable.Range(0, 3).Select(c => mean.AsSpan(c * plane, plane).ToArray().Average()).ToArray();
 
-        // Then they are B 103.06, G 115.90, R 123.15 (DESIGN.md): the model's planes are BGR
+        // Then they are B 103.06, G 115.90, R 123.15: the model's planes are BGR
         Assert.Equal(103.06, averages[0], 0.01);
         Assert.Equal(115.90, averages[1], 0.01);
         Assert.Equal(123.15, averages[2], 0.01);

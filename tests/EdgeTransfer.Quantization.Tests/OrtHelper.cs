@@ -11,7 +11,7 @@ internal static class OrtHelper
     public static SessionOptions Options(int threads = 2, GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
         var options = new SessionOptions { GraphOptimizationLevel = level, IntraOpNumThreads = threads, InterOpNumThreads = 1 };
-        // Spinning threads steal the second core on this 2-core VM (DESIGN.md, "Measured here").
+        // Spinning threads steal the second core on this 2-core VM (docs/benchmarks.md).
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return options;
     }

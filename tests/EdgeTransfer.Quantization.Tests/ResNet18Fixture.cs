@@ -16,7 +16,7 @@ public sealed class ResNet18Fixture : IDisposable
     public const int ImageSize = 224;
     public const int CalibrationImages = 32;
 
-    // Channel means of ResNetPreprocess.onnx's mean image, in its B, G, R order (DESIGN.md).
+    // Channel means of ResNetPreprocess.onnx's mean image, in its B, G, R order (ImagePreprocessorTests measures them).
     private static readonly float[] BgrMeans = [103.06f, 115.90f, 123.15f];
 
     private readonly TempDirectory _directory = new();

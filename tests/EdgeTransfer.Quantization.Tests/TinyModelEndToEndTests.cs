@@ -36,7 +36,7 @@ public sealed class TinyModelEndToEndTests
     /// <summary>
     /// S8S8 is for ARM64. On x86-64 ORT converts int8 Q/DQ pairs to uint8 only where one QuantizeLinear
     /// feeds one DequantizeLinear, so a tensor read by a Conv and a residual Add stays unfused there
-    /// (DESIGN.md measured the same); the model must still compute the right thing.
+    /// (docs/quantization.md); the model must still compute the right thing.
     /// </summary>
     [Fact]
     public void S8S8Model_TracksTheFloatModel()
@@ -68,7 +68,7 @@ public sealed class TinyModelEndToEndTests
         AssertClose(model, result.Quantization.Model, 0.98);
     }
 
-    [Fact]
+    [OnnxCheckerFact]
     public void QuantizedModel_PassesTheOnnxChecker()
     {
         var model = TinyModels.ResidualNet(middleOp: "Sin");

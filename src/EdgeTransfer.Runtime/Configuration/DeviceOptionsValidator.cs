@@ -86,7 +86,8 @@ public static class DeviceOptionsValidator
             problems.Add(new SettingProblem(key, $"expected a class of the bundle ({list}), got \"{name}\"{NameSuggestions.DidYouMean(name, classes)}."));
 
         var inspection = options.Inspection;
-        if (!known.Contains(inspection.GoodClass))
+        var sorting = inspection.DefectClasses is { Count: 0 };
+        if (!sorting && !known.Contains(inspection.GoodClass))
         {
             Unknown("inspection.goodClass", inspection.GoodClass);
         }
@@ -225,7 +226,8 @@ public static class DeviceOptionsValidator
             add("inspection.goodClass", $"expected the name of the class of parts that pass, got \"{inspection.GoodClass}\".");
         }
 
-        CheckNameList(inspection.DefectClasses, "inspection.defectClasses", add);
+        // An empty list is a sorting line: every class passes and the verdict names the most probable one.
+        CheckNameList(inspection.DefectClasses, "inspection.defectClasses", add, allowEmpty: true);
         if (inspection.DefectClasses?.Contains(inspection.GoodClass, StringComparer.Ordinal) == true)
         {
             add("inspection.defectClasses", $"expected defect classes only, but it lists \"{inspection.GoodClass}\", the good class.");
@@ -356,14 +358,14 @@ public static class DeviceOptionsValidator
         }
     }
 
-    private static void CheckNameList(IReadOnlyList<string>? names, string key, Action<string, string> add)
+    private static void CheckNameList(IReadOnlyList<string>? names, string key, Action<string, string> add, bool allowEmpty = false)
     {
         if (names is null)
         {
             return;
         }
 
-        if (names.Count == 0)
+        if (names.Count == 0 && !allowEmpty)
         {
             add(key, "expected at least one class name, or no key at all for every class, got an empty list.");
             return;

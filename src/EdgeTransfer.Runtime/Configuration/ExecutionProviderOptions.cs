@@ -11,7 +11,7 @@ public sealed class ExecutionProviderOptions
 
     /// <summary>
     /// ONNX Runtime's <c>session.intra_op.allow_spinning</c>. Default false: on the 2-core reference machine the
-    /// ResNet18 ran at ~12–14 ms per image without spinning against ~25–27 ms with it (DESIGN.md).
+    /// ResNet18 ran at ~12–14 ms per image without spinning against ~25–27 ms with it (docs/benchmarks.md).
     /// </summary>
     public bool AllowSpinning { get; set; }
 }

@@ -6,7 +6,10 @@ public sealed class InspectionOptions
     /// <summary>The class of parts that pass. Default <c>good</c>.</summary>
     public string GoodClass { get; set; } = "good";
 
-    /// <summary>The classes that reject a part, or null (default) for every class but <see cref="GoodClass"/>.</summary>
+    /// <summary>
+    /// The classes that reject a part, or null (default) for every class but <see cref="GoodClass"/>. An empty list
+    /// makes a sorting line: every class passes and the verdict names the most probable class.
+    /// </summary>
     public IReadOnlyList<string>? DefectClasses { get; set; }
 
     /// <summary>Per defect class, the probability (0 to 1) from which it rejects a part; classes not listed use <see cref="DefaultThreshold"/>.</summary>

@@ -18,7 +18,7 @@ public sealed class BackboneOptions
     /// <summary>
     /// ONNX Runtime's <c>session.intra_op.allow_spinning</c>. Default false: on the 2-core reference VM the float
     /// ResNet18 ran at ~12–14 ms per image at batch 1 without spinning against ~25–27 ms with ORT's default
-    /// (spinning pool threads take the cores the work needs; DESIGN.md).
+    /// (spinning pool threads take the cores the work needs; docs/benchmarks.md).
     /// </summary>
     public bool AllowSpinning { get; init; }
 

@@ -13,6 +13,8 @@ namespace EdgeTransfer.Runtime.Inspection;
 /// have at least <see cref="MinimumPassConfidence"/>;</item>
 /// <item>otherwise it is <see cref="VerdictOutcome.Uncertain"/>, and <see cref="UncertainAction"/> says whether it is rejected.</item>
 /// </list>
+/// A sorting line sets <c>defectClasses</c> to an empty list: every class passes and the verdict names the most
+/// probable class.
 /// </summary>
 /// <remarks>
 /// With the default <see cref="MinimumPassConfidence"/> of 0 nothing is uncertain: "no defect class clears its
@@ -51,7 +53,10 @@ public sealed class VerdictPolicy
         }
 
         Classes = [.. classes];
-        GoodClassIndex = IndexOf(options.GoodClass, "inspection.goodClass");
+
+        // A sorting line (`defectClasses: []`) rejects nothing, so its good class only matters if the bundle has one.
+        var sorting = options.DefectClasses is { Count: 0 };
+        GoodClassIndex = sorting ? Find(options.GoodClass) : IndexOf(options.GoodClass, "inspection.goodClass");
         _isDefect = new bool[classes.Count];
         if (options.DefectClasses is { } defects)
         {
@@ -67,7 +72,7 @@ public sealed class VerdictPolicy
             _isDefect[GoodClassIndex] = false;
         }
 
-        if (_isDefect[GoodClassIndex])
+        if (GoodClassIndex >= 0 && _isDefect[GoodClassIndex])
         {
             throw new InvalidSettingException("inspection.defectClasses", $"expected defect classes only, but it lists \"{options.GoodClass}\", the good class.");
         }
@@ -103,7 +108,7 @@ public sealed class VerdictPolicy
     /// <summary>The class names, in head output order.</summary>
     public IReadOnlyList<string> Classes { get; }
 
-    /// <summary>The index of the good class.</summary>
+    /// <summary>The index of the good class; -1 on a sorting line (no defect classes) whose bundle has no such class.</summary>
     public int GoodClassIndex { get; }
 
     /// <summary>The probability the passing classes need together for a good verdict.</summary>
@@ -181,7 +186,7 @@ public sealed class VerdictPolicy
         }
     }
 
-    private int IndexOf(string name, string key)
+    private int Find(string name)
     {
         for (var i = 0; i < Classes.Count; i++)
         {
@@ -189,6 +194,17 @@ public sealed class VerdictPolicy
             {
                 return i;
             }
+        }
+
+        return -1;
+    }
+
+    private int IndexOf(string name, string key)
+    {
+        var index = Find(name);
+        if (index >= 0)
+        {
+            return index;
         }
 
         throw new InvalidSettingException(key, $"expected a class of the bundle ({string.Join(", ", Classes)}), got \"{name}\".");

@@ -89,6 +89,23 @@ public sealed class VerdictPolicyTests
         Assert.True(d.Rejects);
     }
 
+    [Fact]
+    public void Decide_OnASortingLine_PassesEveryClassAndNamesTheMostProbable()
+    {
+        // Given a sorting line: no defect classes, and a bundle without a class called "good"
+        var policy = new VerdictPolicy(["bolt", "nut", "washer"], new InspectionOptions { DefectClasses = [] });
+
+        // When a part is most probably a washer
+        var d = policy.Decide([0.2f, 0.1f, 0.7f]);
+
+        // Then it passes as a washer, and no class ever rejects
+        Assert.Equal(VerdictOutcome.Good, d.Outcome);
+        Assert.Equal(2, d.ClassIndex);
+        Assert.False(d.Rejects);
+        Assert.Equal(-1, policy.GoodClassIndex);
+        Assert.All(Enumerable.Range(0, 3), c => Assert.False(policy.IsDefectClass(c)));
+    }
+
     [Theory]
     [InlineData("goodClass", "inspection.goodClass")]
     [InlineData("defect", "inspection.defectClasses[0]")]

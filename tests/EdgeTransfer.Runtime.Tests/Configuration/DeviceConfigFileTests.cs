@@ -183,6 +183,17 @@ public class DeviceConfigFileTests
     }
 
     [Fact]
+    public void ValidateAgainstClasses_AcceptsASortingLine_WithNoDefectClasses()
+    {
+        // Given a sorting line's inspection section for a bundle that has no "good" class
+        var options = DeviceConfigFile.Parse("""{ "inspection": { "defectClasses": [] } }""");
+
+        // When it is validated against the bundle's classes, then nothing is refused
+        DeviceOptionsValidator.ValidateAgainstClasses(options, ["bolt", "nut", "washer"]);
+        Assert.Empty(options.Inspection.DefectClasses!);
+    }
+
+    [Fact]
     public void Load_ResolvesRelativePathsAgainstTheFilesDirectory()
     {
         // Given a device.json with relative paths and the files they name

@@ -22,7 +22,7 @@ namespace EdgeTransfer.Benchmarks.Backbone;
 /// </summary>
 /// <remarks>
 /// Float is the baseline of every ratio; both are measured in the same process, minutes apart at most,
-/// because absolute milliseconds on a shared 2-core VM move by 2× with the neighbours' load (DESIGN.md).
+/// because absolute milliseconds on a shared 2-core VM move by 2× with the neighbours' load (docs/benchmarks.md).
 /// </remarks>
 public static class BackboneBenchmark
 {
