@@ -62,6 +62,17 @@ public class AnomalyMetricsTests
     }
 
     [Fact]
+    public void PixelAuroc_PoolsThePixelsOfAllImages_AndRefusesAMapOfAnotherSize()
+    {
+        // Image 0: the defect pixel scores 0.9, above every clear pixel except image 1's 0.95 → 5 of 6 pairs won.
+        float[][] maps = [[0.1f, 0.9f, 0.2f], [0.95f, 0.3f, 0.2f, 0.1f]];
+        bool[][] masks = [[false, true, false], [false, false, false, false]];
+
+        Assert.Equal(5.0 / 6, AnomalyMetrics.PixelAuroc(maps, masks), 12);
+        Assert.Throws<ArgumentException>(() => AnomalyMetrics.PixelAuroc(maps, [masks[0], new bool[3]]));
+    }
+
+    [Fact]
     public void FalseRejectRate_CountsGoodScoresAboveTheThreshold()
     {
         Assert.Equal(0.25, AnomalyMetrics.FalseRejectRate([1f, 2f, 3f, 4f], 3f));

@@ -51,6 +51,46 @@ public static class AnomalyMetrics
     }
 
     /// <summary>
+    /// Pixel AUROC: <see cref="Auroc"/> over every pixel of every image, a pixel being an anomaly where its
+    /// ground-truth mask is set. Good images contribute their maps with all-clear masks.
+    /// </summary>
+    /// <param name="maps">Per image, the anomaly map at the mask's resolution (see <see cref="AnomalyMapRenderer"/>).</param>
+    /// <param name="masks">Per image, the ground-truth mask, same length as its map.</param>
+    /// <exception cref="ArgumentException">The counts or an image's lengths differ, or no pixel (or every pixel) is an anomaly.</exception>
+    public static double PixelAuroc(IReadOnlyList<float[]> maps, IReadOnlyList<bool[]> masks)
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        ArgumentNullException.ThrowIfNull(masks);
+        if (maps.Count != masks.Count)
+        {
+            throw new ArgumentException($"Got {maps.Count} maps but {masks.Count} masks.", nameof(masks));
+        }
+
+        long total = 0;
+        for (var i = 0; i < maps.Count; i++)
+        {
+            if (maps[i].Length != masks[i].Length)
+            {
+                throw new ArgumentException($"Image {i} has a map of {maps[i].Length} pixels but a mask of {masks[i].Length}; render the map at the mask's size.", nameof(masks));
+            }
+
+            total += maps[i].Length;
+        }
+
+        var scores = new float[total];
+        var labels = new bool[total];
+        var at = 0;
+        for (var i = 0; i < maps.Count; i++)
+        {
+            maps[i].CopyTo(scores, at);
+            masks[i].CopyTo(labels, at);
+            at += maps[i].Length;
+        }
+
+        return Auroc(scores, labels);
+    }
+
+    /// <summary>
     /// The threshold with the best F1 score for anomalies (score ≥ threshold is called an anomaly); every
     /// distinct score is tried.
     /// </summary>
