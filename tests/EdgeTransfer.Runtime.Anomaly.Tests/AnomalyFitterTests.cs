@@ -50,6 +50,22 @@ public class AnomalyFitterTests
     }
 
     [Fact]
+    public void Fit_ReportsProgressThroughEveryStage_InOrder()
+    {
+        var samples = Enumerable.Range(0, 10).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))
+            .Append(new AnomalySample(SyntheticMaps.Defect(Layout, 20, 1, 1), true)).ToList();
+        var reports = new List<AnomalyFitProgress>();
+
+        new AnomalyFitter().Fit(samples, new SynchronousProgress(reports.Add));
+
+        // 8 train samples embedded, the coreset's start and end, 2 held-out + 1 defect scored.
+        Assert.Equal(8 + 2 + 3, reports.Count);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Embedding, 8, 8), reports[7]);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Coreset, 1, 1), reports[9]);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Calibrating, 3, 3), reports[^1]);
+    }
+
+    [Fact]
     public void Fit_IsFixedByTheSeed()
     {
         var good = Enumerable.Range(0, 10).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false)).ToList();
@@ -103,5 +119,11 @@ public class AnomalyFitterTests
         Assert.Equal("AnomalyFitOptions.TargetFalseRejectRate", error.Setting);
         Assert.Throws<InvalidSettingException>(() => new AnomalyFitter(new AnomalyFitOptions { CoresetRatio = 1.5 }));
         Assert.Throws<InvalidSettingException>(() => new AnomalyFitter(new AnomalyFitOptions { HeldOutShare = 0 }));
+    }
+
+    // Progress<T> posts to the thread pool; tests need the reports in order and complete on return.
+    private sealed class SynchronousProgress(Action<AnomalyFitProgress> report) : IProgress<AnomalyFitProgress>
+    {
+        public void Report(AnomalyFitProgress value) => report(value);
     }
 }

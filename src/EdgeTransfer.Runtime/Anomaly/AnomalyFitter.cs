@@ -25,10 +25,11 @@ public sealed class AnomalyFitter
 
     /// <summary>Fits a model on <paramref name="samples"/>.</summary>
     /// <param name="samples">Stored samples: good ones build the model, labelled defects only measure it.</param>
+    /// <param name="progress">Told at each sample embedded or scored and at the start and end of the coreset; may be null.</param>
     /// <param name="cancellationToken">Stops the fit; nothing is returned then.</param>
     /// <exception cref="TrainingException">No samples, only defects, or too few good samples.</exception>
     /// <exception cref="FeatureLayoutException">A sample's maps differ in shape from the first sample's.</exception>
-    public AnomalyFitResult Fit(IReadOnlyList<AnomalySample> samples, CancellationToken cancellationToken = default)
+    public AnomalyFitResult Fit(IReadOnlyList<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
         var good = new List<AnomalyFeatures>();
@@ -62,21 +63,25 @@ public sealed class AnomalyFitter
         {
             cancellationToken.ThrowIfCancellationRequested();
             embedder.Embed(train[i], embeddings.AsSpan(i * stride, stride));
+            progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Embedding, i + 1, train.Count));
         }
 
         var embedTime = clock.Elapsed;
         clock.Restart();
         var patches = train.Count * embedder.Patches;
         var budget = Budget(patches, embedder.Dimensions);
+        progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Coreset, 0, 1));
         var chosen = CoresetSampler.Select(embeddings, patches, embedder.Dimensions, budget, seed, _options.SamplingDimensions, cancellationToken);
         var bank = MemoryBank.FromRows(embeddings, embedder.Dimensions, chosen);
         var coresetTime = clock.Elapsed;
+        progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Coreset, 1, 1));
         clock.Restart();
 
         // The threshold is set on samples the bank has never seen, so it reflects new good parts.
         var search = new VectorisedNearestNeighbour(bank, _options.Threads);
-        var heldOutScores = Scores(embedder, search, heldOut, cancellationToken);
-        var defectScores = Scores(embedder, search, defects, cancellationToken);
+        var scored = new Progress(progress, heldOut.Count + defects.Count);
+        var heldOutScores = Scores(embedder, search, heldOut, scored, cancellationToken);
+        var defectScores = Scores(embedder, search, defects, scored, cancellationToken);
         var threshold = ThresholdCalibrator.Calibrate(heldOutScores, _options.TargetFalseRejectRate);
         double? auroc = null;
         F1Point? bestF1 = null;
@@ -154,7 +159,7 @@ public sealed class AnomalyFitter
         return (int)Math.Clamp(Math.Min(byRatio, byBytes), 1, patches);
     }
 
-    private static float[] Scores(PatchEmbedder embedder, VectorisedNearestNeighbour search, List<AnomalyFeatures> samples, CancellationToken cancellationToken)
+    private static float[] Scores(PatchEmbedder embedder, VectorisedNearestNeighbour search, List<AnomalyFeatures> samples, Progress progress, CancellationToken cancellationToken)
     {
         var embeddings = new float[embedder.Patches * embedder.Dimensions];
         var distances = new float[embedder.Patches];
@@ -163,8 +168,17 @@ public sealed class AnomalyFitter
         {
             cancellationToken.ThrowIfCancellationRequested();
             scores[i] = AnomalyScorer.ScorePatches(embedder, search, samples[i], embeddings, distances);
+            progress.Step();
         }
 
         return scores;
+    }
+
+    // Counts the calibration step's samples across the held-out and defect lists.
+    private sealed class Progress(IProgress<AnomalyFitProgress>? target, int total)
+    {
+        private int _done;
+
+        public void Step() => target?.Report(new AnomalyFitProgress(AnomalyFitStage.Calibrating, ++_done, total));
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace EdgeTransfer.Runtime.Anomaly;
 
 /// <summary>
@@ -63,27 +65,44 @@ public sealed class PatchEmbedder
 
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Patches * Dimensions, nameof(destination));
         var raw = Layout.EmbeddingDimensions;
-        var concatenated = Projection is null ? destination : new float[Patches * raw];
         var s2 = Layout.Stage2;
         var s3 = Layout.Stage3;
-        var smoothed = new float[Math.Max(s2.Positions, s3.Positions)];
-        var resampled = new float[s2.Positions];
-        var stage2 = features.Stage2.Values.Span;
-        var stage3 = features.Stage3.Values.Span;
-        for (var c = 0; c < s2.Channels; c++)
-        {
-            GridFilters.BoxMean3x3(stage2.Slice(c * s2.Positions, s2.Positions), s2.Height, s2.Width, smoothed);
-            Scatter(smoothed.AsSpan(0, s2.Positions), concatenated, c, raw);
-        }
 
-        for (var c = 0; c < s3.Channels; c++)
+        // Work buffers from the pool: the concatenated embeddings of a frame are over a megabyte, and a
+        // fresh large array per frame would churn the large-object heap on a device.
+        var pooled = Projection is null ? null : ArrayPool<float>.Shared.Rent(Patches * raw);
+        var smoothed = ArrayPool<float>.Shared.Rent(Math.Max(s2.Positions, s3.Positions));
+        var resampled = ArrayPool<float>.Shared.Rent(s2.Positions);
+        try
         {
-            GridFilters.BoxMean3x3(stage3.Slice(c * s3.Positions, s3.Positions), s3.Height, s3.Width, smoothed);
-            GridFilters.Bilinear(smoothed.AsSpan(0, s3.Positions), s3.Height, s3.Width, resampled, s2.Height, s2.Width);
-            Scatter(resampled, concatenated, s2.Channels + c, raw);
-        }
+            var concatenated = pooled is null ? destination : pooled.AsSpan(0, Patches * raw);
+            var stage2 = features.Stage2.Values.Span;
+            var stage3 = features.Stage3.Values.Span;
+            for (var c = 0; c < s2.Channels; c++)
+            {
+                GridFilters.BoxMean3x3(stage2.Slice(c * s2.Positions, s2.Positions), s2.Height, s2.Width, smoothed);
+                Scatter(smoothed.AsSpan(0, s2.Positions), concatenated, c, raw);
+            }
 
-        Projection?.Project(concatenated, Patches, destination);
+            for (var c = 0; c < s3.Channels; c++)
+            {
+                GridFilters.BoxMean3x3(stage3.Slice(c * s3.Positions, s3.Positions), s3.Height, s3.Width, smoothed);
+                GridFilters.Bilinear(smoothed.AsSpan(0, s3.Positions), s3.Height, s3.Width, resampled, s2.Height, s2.Width);
+                Scatter(resampled.AsSpan(0, s2.Positions), concatenated, s2.Channels + c, raw);
+            }
+
+            Projection?.Project(concatenated, Patches, destination);
+        }
+        finally
+        {
+            if (pooled is not null)
+            {
+                ArrayPool<float>.Shared.Return(pooled);
+            }
+
+            ArrayPool<float>.Shared.Return(smoothed);
+            ArrayPool<float>.Shared.Return(resampled);
+        }
     }
 
     // CHW planes become patch-major rows: channel c of every position lands in column c.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -47,23 +48,34 @@ public sealed class VectorisedNearestNeighbour : INearestNeighbourSearch
         }
 
         // Queries are padded to whole blocks so the kernel has no tail case; padding rows are discarded.
+        // Buffers come from the pool: a frame's queries are hundreds of KB, and a fresh large array per
+        // frame would churn the large-object heap on a device.
         var blocks = (count + QueryBlock - 1) / QueryBlock;
-        var padded = new float[blocks * QueryBlock * d];
-        queries[..(count * d)].CopyTo(padded);
-        var results = new float[blocks * QueryBlock];
-        if (_threads == 1 || blocks == 1)
+        var padded = ArrayPool<float>.Shared.Rent(blocks * QueryBlock * d);
+        var results = ArrayPool<float>.Shared.Rent(blocks * QueryBlock);
+        try
         {
-            for (var b = 0; b < blocks; b++)
+            queries[..(count * d)].CopyTo(padded);
+            padded.AsSpan(count * d, ((blocks * QueryBlock) - count) * d).Clear();
+            if (_threads == 1 || blocks == 1)
             {
-                SearchBlock(padded, b, results);
+                for (var b = 0; b < blocks; b++)
+                {
+                    SearchBlock(padded, b, results);
+                }
             }
-        }
-        else
-        {
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, b => SearchBlock(padded, b, results));
-        }
+            else
+            {
+                Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, b => SearchBlock(padded, b, results));
+            }
 
-        results.AsSpan(0, count).CopyTo(distances);
+            results.AsSpan(0, count).CopyTo(distances);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(padded);
+            ArrayPool<float>.Shared.Return(results);
+        }
     }
 
     private void SearchBlock(float[] queries, int block, float[] results)
