@@ -1,0 +1,35 @@
+namespace EdgeTransfer.Runtime.Anomaly;
+
+/// <summary>How an anomaly model is fitted. Checked by <see cref="AnomalyFitOptionsValidator"/>.</summary>
+public sealed class AnomalyFitOptions
+{
+    /// <summary>The embedding length after the random projection; 0 keeps the full length (stage 2 + stage 3 channels). Default 128.</summary>
+    public int ProjectionDimensions { get; set; } = 128;
+
+    /// <summary>The share of training patches the coreset keeps, in (0, 1]; 1 keeps the full bank. Default 0.1 (PatchCore's).</summary>
+    public double CoresetRatio { get; set; } = 0.1;
+
+    /// <summary>The most bytes the memory bank may take (float32 rows); the coreset stops there. Default 16 MiB.</summary>
+    public long MaxBankBytes { get; set; } = 16L << 20;
+
+    /// <summary>The dimensions the coreset selection measures distances in (a further projection); 0 = the embedding's own. Default 64.</summary>
+    public int SamplingDimensions { get; set; } = 64;
+
+    /// <summary>Fixes the projection, the held-out split and the coreset's first pick. Default 42.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>The share of good samples held out of the bank to set the threshold, in (0, 0.9]. Default 0.2.</summary>
+    public double HeldOutShare { get; set; } = 0.2;
+
+    /// <summary>The share of good parts the threshold may reject, in (0, 0.5]. Default 0.01 (1 %).</summary>
+    public double TargetFalseRejectRate { get; set; } = 0.01;
+
+    /// <summary>The fewest good samples a fit accepts (at least 2: one for the bank, one held out). Default 2.</summary>
+    public int MinGoodSamples { get; set; } = 2;
+
+    /// <summary>How many threads scoring the held-out samples may use. Default 1.</summary>
+    public int Threads { get; set; } = 1;
+
+    /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad value.</summary>
+    public void Validate() => AnomalyFitOptionsValidator.Validate(this);
+}

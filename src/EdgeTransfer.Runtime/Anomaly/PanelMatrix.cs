@@ -1,0 +1,51 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace EdgeTransfer.Runtime.Anomaly;
+
+/// <summary>
+/// Rows of a matrix regrouped for the vector kernels: panels of <see cref="PanelWidth"/> rows, each panel
+/// stored dimension-major (all rows' dimension 0, then all rows' dimension 1, …), so that one vector load
+/// gives one dimension of a panel's rows and a panel's data is read front to back from the cache.
+/// </summary>
+/// <remarks>The last panel is padded with zero rows whose norm is +∞, so a minimum never picks them.</remarks>
+internal sealed class PanelMatrix
+{
+    public PanelMatrix(ReadOnlySpan<float> rows, int count, int dimensions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
+        Count = count;
+        Dimensions = dimensions;
+        Panels = (count + PanelWidth - 1) / PanelWidth;
+        Data = new float[Panels * dimensions * PanelWidth];
+        Norms = new float[Panels * PanelWidth];
+        Norms.AsSpan(count).Fill(float.PositiveInfinity);
+        for (var r = 0; r < count; r++)
+        {
+            var row = rows.Slice(r * dimensions, dimensions);
+            Norms[r] = TensorPrimitives.SumOfSquares(row);
+            var panelStart = r / PanelWidth * dimensions * PanelWidth;
+            var lane = r % PanelWidth;
+            for (var k = 0; k < dimensions; k++)
+            {
+                Data[panelStart + (k * PanelWidth) + lane] = row[k];
+            }
+        }
+    }
+
+    /// <summary>Two hardware vectors of rows per panel: enough independent accumulators to hide FMA latency.</summary>
+    public static int PanelWidth => 2 * Vector<float>.Count;
+
+    public int Count { get; }
+
+    public int Dimensions { get; }
+
+    public int Panels { get; }
+
+    /// <summary>Panel after panel; within a panel, dimension after dimension, <see cref="PanelWidth"/> rows each.</summary>
+    public float[] Data { get; }
+
+    /// <summary>The squared norm of each row (+∞ for padding rows).</summary>
+    public float[] Norms { get; }
+}

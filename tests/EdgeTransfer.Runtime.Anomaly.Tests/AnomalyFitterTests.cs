@@ -1,0 +1,129 @@
+namespace EdgeTransfer.Runtime.Anomaly.Tests;
+
+public class AnomalyFitterTests
+{
+    private static readonly FeatureLayout Layout = SyntheticMaps.Small;
+
+    [Fact]
+    public void Fit_OnGoodPartsOnly_RejectsUnseenDefects_AndAcceptsNewGoodParts()
+    {
+        var good = Enumerable.Range(0, 30).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false)).ToList();
+        var result = new AnomalyFitter(new AnomalyFitOptions { ProjectionDimensions = 24, CoresetRatio = 0.25 }).Fit(good);
+        var scorer = new AnomalyScorer(result.Model);
+
+        var newGood = Enumerable.Range(100, 20).Select(i => scorer.Score(SyntheticMaps.Good(Layout, i))).ToList();
+        var defects = Enumerable.Range(200, 20).Select(i => scorer.Score(SyntheticMaps.Defect(Layout, i, i % 6, (i / 6) % 6))).ToList();
+
+        Assert.Equal((24, 6, 0), (result.TrainSamples, result.HeldOutSamples, result.DefectSamples));
+        Assert.Equal((int)Math.Ceiling(0.25 * 24 * 64), result.BankPatches);
+        Assert.All(defects, d => Assert.True(d.IsAnomalous, $"defect score {d.Score} ≤ threshold {d.Threshold.Value}"));
+        Assert.True(newGood.Count(g => g.IsAnomalous) <= 1, "more than 1 of 20 new good parts rejected");
+        Assert.All(defects, d => Assert.True(d.NormalisedScore > 0.5f));
+    }
+
+    [Fact]
+    public void Fit_WithLabelledDefects_ReportsImageAurocAndTheF1BestThreshold_WithoutPuttingDefectsInTheBank()
+    {
+        var samples = Enumerable.Range(0, 20).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))
+            .Concat(Enumerable.Range(50, 5).Select(i => new AnomalySample(SyntheticMaps.Defect(Layout, i, 3, 3), true)))
+            .ToList();
+
+        var result = new AnomalyFitter().Fit(samples);
+
+        Assert.Equal(5, result.DefectSamples);
+        Assert.Equal(16 * 64, result.TrainPatches);
+        Assert.Equal(1.0, result.ImageAuroc);
+        Assert.NotNull(result.BestF1);
+        Assert.Equal(1.0, result.BestF1.Value.F1);
+        Assert.All(result.DefectScores, s => Assert.True(s > result.Threshold.Value));
+    }
+
+    [Fact]
+    public void Fit_KeepsTheBankWithinItsByteBudget()
+    {
+        var good = Enumerable.Range(0, 10).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false)).ToList();
+        var result = new AnomalyFitter(new AnomalyFitOptions { ProjectionDimensions = 0, CoresetRatio = 1, MaxBankBytes = 4096 }).Fit(good);
+
+        // 48 dimensions × 4 bytes = 192 bytes per row: 21 rows fit in 4096 bytes.
+        Assert.Equal(21, result.BankPatches);
+        Assert.True(result.BankBytes <= 4096);
+    }
+
+    [Fact]
+    public void Fit_ReportsProgressThroughEveryStage_InOrder()
+    {
+        var samples = Enumerable.Range(0, 10).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))
+            .Append(new AnomalySample(SyntheticMaps.Defect(Layout, 20, 1, 1), true)).ToList();
+        var reports = new List<AnomalyFitProgress>();
+
+        new AnomalyFitter().Fit(samples, new SynchronousProgress(reports.Add));
+
+        // 8 train samples embedded, the coreset's start and end, 2 held-out + 1 defect scored.
+        Assert.Equal(8 + 2 + 3, reports.Count);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Embedding, 8, 8), reports[7]);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Coreset, 1, 1), reports[9]);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Calibrating, 3, 3), reports[^1]);
+    }
+
+    [Fact]
+    public void Fit_IsFixedByTheSeed()
+    {
+        var good = Enumerable.Range(0, 10).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false)).ToList();
+        var a = new AnomalyFitter(new AnomalyFitOptions { Seed = 5 }).Fit(good);
+        var b = new AnomalyFitter(new AnomalyFitOptions { Seed = 5 }).Fit(good);
+
+        Assert.Equal(a.Model.Bank.Rows, b.Model.Bank.Rows);
+        Assert.Equal(a.Threshold.Value, b.Threshold.Value);
+    }
+
+    [Fact]
+    public void Fit_WithNoSamples_SaysToStoreGoodParts()
+    {
+        var error = Assert.Throws<TrainingException>(() => new AnomalyFitter().Fit([]));
+        Assert.Contains("no samples", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_WithOnlyDefects_SaysTheModelIsFittedOnGoodParts()
+    {
+        var defects = Enumerable.Range(0, 4).Select(i => new AnomalySample(SyntheticMaps.Defect(Layout, i, 1, 1), true)).ToList();
+        var error = Assert.Throws<TrainingException>(() => new AnomalyFitter().Fit(defects));
+        Assert.Contains("All 4 samples are labelled defects", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_WithTooFewGoodSamples_NamesTheCountAndTheMinimum()
+    {
+        var samples = new List<AnomalySample> { new(SyntheticMaps.Good(Layout, 0), false), new(SyntheticMaps.Defect(Layout, 1, 1, 1), true) };
+        var error = Assert.Throws<TrainingException>(() => new AnomalyFitter(new AnomalyFitOptions { MinGoodSamples = 5 }).Fit(samples));
+        Assert.Contains("only 1 good samples", error.Message, StringComparison.Ordinal);
+        Assert.Contains("at least 5", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_WithSamplesOfAnotherBundle_NamesTheSampleAndBothShapes()
+    {
+        var other = new FeatureLayout(new FeatureMapShape(16, 8, 8), new FeatureMapShape(32, 2, 2));
+        var samples = new List<AnomalySample> { new(SyntheticMaps.Good(Layout, 0), false), new(SyntheticMaps.Good(Layout, 1), false), new(SyntheticMaps.Good(other, 2), false) };
+
+        var error = Assert.Throws<FeatureLayoutException>(() => new AnomalyFitter().Fit(samples));
+
+        Assert.Contains("sample 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("32×2×2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_OutOfRange_AreRefusedNamingTheSetting()
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => new AnomalyFitter(new AnomalyFitOptions { TargetFalseRejectRate = 0 }));
+        Assert.Equal("AnomalyFitOptions.TargetFalseRejectRate", error.Setting);
+        Assert.Throws<InvalidSettingException>(() => new AnomalyFitter(new AnomalyFitOptions { CoresetRatio = 1.5 }));
+        Assert.Throws<InvalidSettingException>(() => new AnomalyFitter(new AnomalyFitOptions { HeldOutShare = 0 }));
+    }
+
+    // Progress<T> posts to the thread pool; tests need the reports in order and complete on return.
+    private sealed class SynchronousProgress(Action<AnomalyFitProgress> report) : IProgress<AnomalyFitProgress>
+    {
+        public void Report(AnomalyFitProgress value) => report(value);
+    }
+}

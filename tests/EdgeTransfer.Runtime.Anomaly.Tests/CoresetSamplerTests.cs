@@ -1,0 +1,67 @@
+namespace EdgeTransfer.Runtime.Anomaly.Tests;
+
+public class CoresetSamplerTests
+{
+    private const int Dimensions = 24;
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)] // distances measured after a projection to 8 dimensions
+    public void Select_KeepsEveryFarOutlier_WhichARandomSampleOfTheSameSizeWouldMiss(int samplingDimensions)
+    {
+        // 2000 rows in a tight cluster and 5 rare patches far away (a good part's rare but normal detail).
+        var (rows, outliers) = ClusterWithOutliers();
+
+        var chosen = CoresetSampler.Select(rows, 2005, Dimensions, budget: 20, seed: 1, samplingDimensions);
+
+        Assert.Equal(20, chosen.Length);
+        Assert.Equal(20, chosen.Distinct().Count());
+        Assert.All(outliers, o => Assert.Contains(o, chosen));
+    }
+
+    [Fact]
+    public void Select_CoversTheDataWithinASmallerRadiusThanARandomSample()
+    {
+        // In 3 dimensions (in many, distances concentrate and every choice covers alike).
+        var rows = SyntheticMaps.RandomRows(3000, 3, 9);
+        var greedy = CoresetSampler.Select(rows, 3000, 3, budget: 60, seed: 2);
+        var random = Enumerable.Range(0, 3000).OrderBy(i => (i * 2654435761u) % 3001).Take(60).ToArray();
+
+        Assert.True(CoveringRadius(rows, 3, greedy) < 0.75 * CoveringRadius(rows, 3, random));
+    }
+
+    [Fact]
+    public void Select_IsFixedByTheSeed_AndKeepsAllRowsWhenTheBudgetAllows()
+    {
+        var rows = SyntheticMaps.RandomRows(500, Dimensions, 4);
+        Assert.Equal(CoresetSampler.Select(rows, 500, Dimensions, 30, 5), CoresetSampler.Select(rows, 500, Dimensions, 30, 5));
+        Assert.Equal(Enumerable.Range(0, 500), CoresetSampler.Select(rows, 500, Dimensions, 500, 5));
+    }
+
+    private static (float[] Rows, int[] Outliers) ClusterWithOutliers()
+    {
+        // Each outlier is moved 10 units in its own random direction.
+        var rows = SyntheticMaps.RandomRows(2005, Dimensions, 8, scale: 0.1f);
+        var directions = SyntheticMaps.RandomRows(5, Dimensions, 12);
+        int[] outliers = [3, 700, 1200, 1999, 2004];
+        for (var o = 0; o < outliers.Length; o++)
+        {
+            var direction = directions.AsSpan(o * Dimensions, Dimensions);
+            var length = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(direction));
+            for (var k = 0; k < Dimensions; k++)
+            {
+                rows[(outliers[o] * Dimensions) + k] += 10f * direction[k] / length;
+            }
+        }
+
+        return (rows, outliers);
+    }
+
+    private static double CoveringRadius(float[] rows, int dimensions, int[] chosen)
+    {
+        var bank = MemoryBank.FromRows(rows, dimensions, chosen);
+        var distances = new float[rows.Length / dimensions];
+        new ScalarNearestNeighbour(bank).NearestDistances(rows, distances.Length, distances);
+        return distances.Max();
+    }
+}
