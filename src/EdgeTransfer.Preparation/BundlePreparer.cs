@@ -60,6 +60,7 @@ public static class BundlePreparer
 
         log($"backbone   input {backbone.InputName} [{string.Join(",", backbone.InputShape)}], features [N,{featureSize}], opset {backbone.SourceOpset} → {OpsetUpgrader.MaxTargetOpset}");
 
+        var patch = PatchLayerOutputs.Attach(options.PatchLayers, backbone, log);
         var meanImage = ReadMeanImage(spec);
         var input = spec.Input;
         if (meanImage is not null)
@@ -69,10 +70,10 @@ public static class BundlePreparer
         }
 
         QuantizationInfo? quantization = null;
-        var backboneBytes = backbone.Model.ToByteArray();
+        var backboneBytes = patch.Model.ToByteArray();
         if (options.Quantize is { } quantize)
         {
-            var result = BackboneQuantization.Run(backbone.Model, spec.Input, meanImage, quantize, log);
+            var result = BackboneQuantization.Run(patch.Model, spec.Input, meanImage, quantize, log);
             writer.AddFile("backbone.int8.onnx", BundleRoles.BackboneInt8, result.Model.ToByteArray());
             quantization = result.Info;
         }
@@ -120,6 +121,7 @@ public static class BundlePreparer
             },
             Training = new TrainingDefaults { BatchSize = 32, Epochs = 30, LabelSmoothing = 0 },
             Quantization = quantization,
+            PatchFeatures = patch.Section,
         });
 
         clock.Stop();

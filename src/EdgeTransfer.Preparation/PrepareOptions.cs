@@ -30,6 +30,12 @@ public sealed class PrepareOptions
     /// <summary>The tensor at which to cut the backbone; null for the spec's feature tensor or the model's output.</summary>
     public string? CutTensor { get; init; }
 
+    /// <summary>
+    /// The mid-level feature maps to output beside the features: null for the default (strides 8 and 16,
+    /// found by shape), <c>none</c> for none, or comma-separated tensor names (see <see cref="PatchLayerSelection"/>).
+    /// </summary>
+    public string? PatchLayers { get; init; }
+
     /// <summary>The bundle directory to create.</summary>
     public required string OutputDirectory { get; init; }
 

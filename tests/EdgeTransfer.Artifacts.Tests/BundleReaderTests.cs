@@ -196,13 +196,13 @@ public class BundleReaderTests
         using var temp = new TempDirectory();
         var dir = temp.Combine("b");
         TestBundles.Write(dir);
-        RewriteManifest(dir, m => m["formatVersion"] = 2);
+        RewriteManifest(dir, m => m["formatVersion"] = BundleManifest.CurrentFormatVersion + 1);
 
         // When it is opened
         var error = Assert.Throws<BundleException>(() => BundleReader.Open(dir));
 
         // Then the versions are named with advice
-        Assert.Contains("format version 2; this software reads version 1. Update the device software", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("format version 3; this software reads versions 1 to 2. Update the device software", error.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

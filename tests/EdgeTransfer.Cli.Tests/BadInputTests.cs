@@ -57,6 +57,14 @@ public class BadInputTests
         AssertFailed(result, ExitCodes.Failure, dir, "Pooling395_Output", "Pooling395_Output_0");
     }
 
+    [Fact]
+    public void Prepare_SuggestsCloseNames_WhenAPatchLayerDoesNotExist()
+    {
+        using var dir = new TempDirectory();
+        var result = CliRunner.Run("prepare", "--classes", "a,b", "--patch-layers", "ReLU315_Output_0,ReLU347_Output", "--out", dir.Combine("out"));
+        AssertFailed(result, ExitCodes.Usage, dir, "--patch-layers", "'ReLU347_Output' is not a feature map [N,C,H,W] of the backbone. Did you mean 'ReLU347_Output_0'");
+    }
+
     [Theory]
     [InlineData("good", "at least two classes")]
     [InlineData("good,good", "more than once")]

@@ -19,8 +19,11 @@ public sealed record BundleManifest
     /// <summary>The file name of the manifest inside a bundle.</summary>
     public const string FileName = "manifest.json";
 
-    /// <summary>The format version this library writes and reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The format version this library writes (2 added <see cref="PatchFeatures"/>).</summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>The oldest format version this library still reads (format 1 has no patch features).</summary>
+    public const int OldestFormatVersion = 1;
 
     /// <summary>The largest manifest accepted; a real one is a few kilobytes.</summary>
     public const int MaxFileBytes = 4 << 20;
@@ -28,7 +31,7 @@ public sealed record BundleManifest
     /// <summary>The most classes a bundle may have.</summary>
     public const int MaxClasses = 10_000;
 
-    /// <summary>The format version (<see cref="CurrentFormatVersion"/>).</summary>
+    /// <summary>The format version (<see cref="OldestFormatVersion"/> to <see cref="CurrentFormatVersion"/>).</summary>
     public int FormatVersion { get; init; } = CurrentFormatVersion;
 
     /// <summary>A unique id: model, class count, UTC time and a random suffix (see <see cref="CreateBundleId"/>).</summary>
@@ -62,6 +65,9 @@ public sealed record BundleManifest
     /// <summary>How the INT8 backbone was made, or null when there is none.</summary>
     public QuantizationInfo? Quantization { get; init; }
 
+    /// <summary>The mid-level feature maps the backbone outputs beside the features, or null when it has none.</summary>
+    public PatchFeaturesInfo? PatchFeatures { get; init; }
+
     /// <summary>Every file of the bundle except the manifest; <see cref="Bundles.BundleWriter"/> fills it in.</summary>
     public IReadOnlyList<BundleFile> Files { get; init; } = [];
 
@@ -89,12 +95,12 @@ public sealed record BundleManifest
         // bundle is reported as newer rather than as a list of unknown keys.
         if (!root.TryGetProperty("formatVersion", out var version) || !version.TryGetInt32(out var v))
         {
-            throw error("formatVersion", $"is missing or not a whole number; expected {CurrentFormatVersion}.");
+            throw error("formatVersion", $"is missing or not a whole number; expected {OldestFormatVersion} to {CurrentFormatVersion}.");
         }
 
-        if (v != CurrentFormatVersion)
+        if (v is < OldestFormatVersion or > CurrentFormatVersion)
         {
-            throw new BundleException(bundlePath, FileName, $"has format version {v}; this software reads version {CurrentFormatVersion}. {(v > CurrentFormatVersion ? "Update the device software" : "Prepare the bundle again")}.");
+            throw new BundleException(bundlePath, FileName, $"has format version {v}; this software reads versions {OldestFormatVersion} to {CurrentFormatVersion}. {(v > CurrentFormatVersion ? "Update the device software" : "Prepare the bundle again")}.");
         }
 
         var manifest = JsonShape.Read(root, ArtifactsJsonContext.Default.BundleManifest, error);
@@ -150,9 +156,9 @@ public sealed record BundleManifest
 
     private void Validate(ValidationError error)
     {
-        if (FormatVersion != CurrentFormatVersion)
+        if (FormatVersion is < OldestFormatVersion or > CurrentFormatVersion)
         {
-            throw error("formatVersion", $"expected {CurrentFormatVersion}, got {FormatVersion}.");
+            throw error("formatVersion", $"expected {OldestFormatVersion} to {CurrentFormatVersion}, got {FormatVersion}.");
         }
 
         if (string.IsNullOrEmpty(BundleId) || BundleId.Length > 128
@@ -178,6 +184,7 @@ public sealed record BundleManifest
         ValidateOptimizer(error);
         ValidateTraining(error);
         ValidateQuantization(error);
+        PatchFeaturesValidator.Validate(PatchFeatures, FormatVersion, Input, Features.Tensor, error);
         ValidateFiles(error);
     }
 

@@ -101,7 +101,8 @@ public sealed class FeatureFlattener : IModelPass
         return result;
     }
 
-    private static void Rename(GraphProto graph, string from, string to)
+    /// <summary>Renames tensor <paramref name="from"/> to <paramref name="to"/> in every node input and output.</summary>
+    internal static void Rename(GraphProto graph, string from, string to)
     {
         foreach (var node in graph.Node)
         {

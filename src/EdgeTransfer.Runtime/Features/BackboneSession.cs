@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Runtime.Configuration;
 using Microsoft.ML.OnnxRuntime;
 
@@ -14,6 +15,11 @@ namespace EdgeTransfer.Runtime.Features;
 /// reads and writes in place through an <see cref="OrtIoBinding"/>: a run is one native call, with no name
 /// marshalling, no result <see cref="OrtValue"/> and no span lookup per frame. A batch of N (for feature
 /// extraction of stored samples) has its own binding, kept until a different N is asked for.
+/// </para>
+/// <para>
+/// Patch layers (mid-level feature maps, manifest format 2) are bound only when asked for at construction, so
+/// a session without them runs exactly as before; with them, the same run also fills one [N,C,H,W] buffer
+/// per layer (<see cref="PatchMap"/>, <see cref="BatchPatchMap"/>).
 /// </para>
 /// <para>Owns its session, options and buffers; dispose is idempotent. Not thread-safe: one caller at a time.</para>
 /// </remarks>
@@ -38,9 +44,10 @@ public sealed class BackboneSession : IDisposable
     /// <param name="outputName">The feature output tensor.</param>
     /// <param name="featureSize">D, the length of one feature vector.</param>
     /// <param name="options">Execution provider, threads and spinning; defaults when null.</param>
+    /// <param name="patchLayers">The patch layers to bind as extra outputs (the manifest's <c>patchFeatures.layers</c>); null or empty for none.</param>
     /// <exception cref="ExecutionProviderUnavailableException">The provider is not in this ONNX Runtime (and <see cref="BackboneOptions.FallBackToCpu"/> is off).</exception>
     /// <exception cref="ModelFormatException">ONNX Runtime cannot load the model, or its inputs and outputs are not the ones named.</exception>
-    public BackboneSession(byte[] model, string modelName, string inputName, IReadOnlyList<long> imageShape, string outputName, int featureSize, BackboneOptions? options = null)
+    public BackboneSession(byte[] model, string modelName, string inputName, IReadOnlyList<long> imageShape, string outputName, int featureSize, BackboneOptions? options = null, IReadOnlyList<PatchLayerInfo>? patchLayers = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(modelName);
@@ -60,6 +67,7 @@ public sealed class BackboneSession : IDisposable
         _outputName = outputName;
         _imageShape = [.. imageShape];
         FeatureSize = featureSize;
+        PatchLayers = patchLayers is null ? [] : [.. patchLayers];
         ValuesPerImage = checked((int)(_imageShape[0] * _imageShape[1] * _imageShape[2]));
         _sessionOptions = CreateSessionOptions(options, out var provider, out var fallbackReason);
         ExecutionProvider = provider;
@@ -77,7 +85,8 @@ public sealed class BackboneSession : IDisposable
             }
 
             CheckInterface();
-            _single = new Binding(_session, inputName, outputName, 1, _imageShape, featureSize);
+            PatchOutputCheck.Check(_session, _modelName, PatchLayers);
+            _single = new Binding(_session, inputName, outputName, 1, _imageShape, featureSize, PatchLayers);
         }
         catch
         {
@@ -90,6 +99,9 @@ public sealed class BackboneSession : IDisposable
 
     /// <summary>D, the length of one feature vector.</summary>
     public int FeatureSize { get; }
+
+    /// <summary>The patch layers bound to this session (empty when none were asked for).</summary>
+    public IReadOnlyList<PatchLayerInfo> PatchLayers { get; }
 
     /// <summary>C·H·W, the floats of one preprocessed image.</summary>
     public int ValuesPerImage { get; }
@@ -118,6 +130,27 @@ public sealed class BackboneSession : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             return _single.Output;
         }
+    }
+
+    /// <summary>The feature map of patch layer <paramref name="layer"/> from the last <see cref="Run"/>: [C,H,W] floats (<see cref="PatchLayers"/> gives C, H, W); overwritten by the next run.</summary>
+    /// <param name="layer">The index into <see cref="PatchLayers"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">No such layer (none were bound, or the index is too large).</exception>
+    public ReadOnlySpan<float> PatchMap(int layer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _single.PatchMap(layer, 0);
+    }
+
+    /// <summary>The feature map of patch layer <paramref name="layer"/> for image <paramref name="image"/> of the last <see cref="RunBatch"/> of <paramref name="batchSize"/>: [C,H,W] floats.</summary>
+    /// <param name="batchSize">N, as given to <see cref="RunBatch"/>.</param>
+    /// <param name="layer">The index into <see cref="PatchLayers"/>.</param>
+    /// <param name="image">The image in the batch, 0 to N-1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">No such layer or image.</exception>
+    public ReadOnlySpan<float> BatchPatchMap(int batchSize, int layer, int image)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(image);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(image, batchSize);
+        return BatchBinding(batchSize).PatchMap(layer, image);
     }
 
     /// <summary>Runs the backbone on <see cref="Input"/>.</summary>
@@ -239,7 +272,7 @@ public sealed class BackboneSession : IDisposable
         {
             _batch?.Dispose();
             _batch = null;
-            _batch = binding = new Binding(_session, _inputName, _outputName, batchSize, _imageShape, FeatureSize);
+            _batch = binding = new Binding(_session, _inputName, _outputName, batchSize, _imageShape, FeatureSize, PatchLayers);
         }
 
         return binding;
@@ -264,8 +297,9 @@ public sealed class BackboneSession : IDisposable
         private readonly float[] _output;
         private readonly OrtValue _inputValue;
         private readonly OrtValue _outputValue;
+        private readonly PatchBuffers? _patches;
 
-        public Binding(InferenceSession session, string inputName, string outputName, int batchSize, long[] imageShape, int featureSize)
+        public Binding(InferenceSession session, string inputName, string outputName, int batchSize, long[] imageShape, int featureSize, IReadOnlyList<PatchLayerInfo> patchLayers)
         {
             BatchSize = batchSize;
 
@@ -279,9 +313,11 @@ public sealed class BackboneSession : IDisposable
                 IoBinding = session.CreateIoBinding();
                 IoBinding.BindInput(inputName, _inputValue);
                 IoBinding.BindOutput(outputName, _outputValue);
+                _patches = patchLayers.Count == 0 ? null : new PatchBuffers(IoBinding, patchLayers, batchSize);
             }
             catch
             {
+                _patches?.Dispose();
                 IoBinding?.Dispose();
                 _outputValue?.Dispose();
                 _inputValue.Dispose();
@@ -297,8 +333,14 @@ public sealed class BackboneSession : IDisposable
 
         public ReadOnlySpan<float> Output => _output;
 
+        public ReadOnlySpan<float> PatchMap(int layer, int image) =>
+            _patches is { } patches
+                ? patches.Map(layer, image)
+                : throw new ArgumentOutOfRangeException(nameof(layer), layer, "This backbone session has no patch layers: ask for them when creating it (a bundle of format 2 prepared with patch layers).");
+
         public void Dispose()
         {
+            _patches?.Dispose();
             IoBinding.Dispose();
             _inputValue.Dispose();
             _outputValue.Dispose();

@@ -96,13 +96,20 @@ public sealed class DeviceBundle
 
     /// <summary>Makes the backbone session (the chosen backbone, verified again as it is read).</summary>
     /// <param name="options">Execution provider, threads and spinning; defaults when null.</param>
+    /// <param name="withPatchMaps">
+    /// Also bind the manifest's patch layers, so that each run fills <see cref="BackboneSession.PatchMap"/>;
+    /// off by default, which leaves the features-only session exactly as it was.
+    /// </param>
     /// <returns>A session the caller owns.</returns>
-    /// <exception cref="BundleException">The backbone file changed since the bundle was verified.</exception>
+    /// <exception cref="BundleException">The backbone file changed since the bundle was verified, or patch maps are asked of a bundle without them.</exception>
     /// <exception cref="ExecutionProviderUnavailableException">The configured execution provider is not in this ONNX Runtime.</exception>
     /// <exception cref="ModelFormatException">ONNX Runtime cannot load the backbone.</exception>
-    public BackboneSession CreateBackbone(BackboneOptions? options = null)
+    public BackboneSession CreateBackbone(BackboneOptions? options = null, bool withPatchMaps = false)
     {
         var input = Manifest.Input;
+        var patchLayers = withPatchMaps
+            ? Manifest.PatchFeatures?.Layers ?? throw new BundleException(Bundle.DirectoryPath, BundleManifest.FileName, $"has no patch features (format {Manifest.FormatVersion}, or prepared with --patch-layers none); prepare the bundle again with patch layers for anomaly detection.")
+            : null;
         return new BackboneSession(
             ReadVerified(BackboneRole),
             BackbonePath,
@@ -110,7 +117,8 @@ public sealed class DeviceBundle
             [input.Channels, input.Height, input.Width],
             Manifest.Features.Tensor,
             Manifest.Features.Size,
-            options);
+            options,
+            patchLayers);
     }
 
     /// <summary>Makes the head predictor over the bundle's inference graph.</summary>

@@ -50,6 +50,10 @@ internal static class PrepareCommand
         {
             Description = "Tensor at which to cut the backbone. Default: the spec's featureTensor, else the model's output.",
         };
+        var patchLayers = new Option<string?>("--patch-layers")
+        {
+            Description = "Feature maps to output beside the pooled features (for anomaly detection): comma-separated tensor names, or 'none'. Default: the last map at strides 8 and 16 (ResNet18: stage 2 and stage 3).",
+        };
         var output = new Option<string>("--out", "-o")
         {
             Description = "Bundle directory to create.",
@@ -97,7 +101,7 @@ internal static class PrepareCommand
 
         var command = new Command("prepare", "Turn a pretrained ONNX vision model into a bundle of training artifacts with a frozen (optionally INT8) backbone.")
         {
-            model, spec, classes, head, optimizer, learningRate, weightDecay, seed, cut, output, force,
+            model, spec, classes, head, optimizer, learningRate, weightDecay, seed, cut, patchLayers, output, force,
             quantize, calibration, calibrationImages, calibrationMethod, percentile, activations, noFloat,
         };
 
@@ -114,6 +118,7 @@ internal static class PrepareCommand
                 WeightDecay = parse.GetValue(weightDecay),
                 Seed = parse.GetValue(seed),
                 CutTensor = parse.GetValue(cut),
+                PatchLayers = parse.GetValue(patchLayers),
                 OutputDirectory = parse.GetValue(output)!,
                 Force = parse.GetValue(force),
                 Quantize = parse.GetValue(quantize) == "int8"
