@@ -408,7 +408,7 @@ public sealed class MqttConnection : IAsyncDisposable
                 if (ex is BrokerConnectionException or InvalidSettingException)
                 {
                     // Refused or misconfigured: retrying alone will not help, someone has to act.
-                    MqttLog.ConnectRefused(_logger, ex, Options.Host, Options.Port, ex.Message, delay);
+                    MqttLog.ConnectRefused(_logger, ex, Options.Host, Options.Port, ex is BrokerConnectionException refused ? refused.Reason : ex.Message, delay);
                 }
                 else
                 {

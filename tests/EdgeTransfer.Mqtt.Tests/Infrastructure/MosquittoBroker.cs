@@ -16,6 +16,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public const string PasswdTool = "/usr/bin/mosquitto_passwd";
     public const string Password = "secret-for-tests";
 
+    /// <summary>The fleet of device ids given without one.</summary>
+    public const string DefaultFleet = "plant1";
+
     private readonly string _directory;
     private Process? _process;
 
@@ -75,7 +78,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     /// <summary>The broker user of a device: "{fleet}/{device}", as the shipped ACL expects.</summary>
-    public static string UserOf(string device) => device.Contains('/', StringComparison.Ordinal) ? device : $"{TestClients.Fleet}/{device}";
+    public static string UserOf(string device) => device.Contains('/', StringComparison.Ordinal) ? device : $"{DefaultFleet}/{device}";
 
     public async Task StartProcessAsync()
     {
