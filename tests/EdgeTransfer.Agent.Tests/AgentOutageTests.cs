@@ -19,7 +19,7 @@ public sealed class AgentOutageTests(AgentEnvironment environment)
     public async Task BrokerStoppedAndRestarted_WhileTheDeviceWorks_EverySeqArrives()
     {
         // A broker of its own: stopping it must not disturb the other tests' broker.
-        await using var broker = await MosquittoBroker.StartAsync(AgentEnvironment.Devices);
+        await using var broker = await MosquittoBroker.StartAsync(AgentEnvironment.BrokerUsers);
         await using var device = await DeviceUnderTest.StartAsync(environment, Id, broker.Port, telemetrySeconds: 1, eventsEvery: 10);
 
         // A fleet consumer with a persistent session (fixed client id), so messages that reach the broker while it

@@ -64,6 +64,34 @@ public class BrokerCommandTests
         Assert.True((await broker).ExitCode == ExitCodes.Success);
     }
 
+    [Fact]
+    public async Task Broker_ListensOnlyOnThePrintedAddress_NotOnIPv6()
+    {
+        var port = FreePort();
+        var broker = CliRunner.RunAsync("broker", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--duration", "3");
+        await WaitListeningAsync(port);
+
+        // An anonymous client on [::1] (or any IPv6 address) must find nothing listening
+        using var v6 = new TcpClient(AddressFamily.InterNetworkV6);
+        await Assert.ThrowsAsync<SocketException>(() => v6.ConnectAsync(IPAddress.IPv6Loopback, port));
+
+        var result = await broker;
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Contains($"listening  mqtt://127.0.0.1:{port}", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    public async Task Broker_BeyondLoopbackWithoutUsers_IsAUsageError(string address)
+    {
+        var result = await CliRunner.RunAsync("broker", "--bind", address, "--port", "0", "--duration", "1");
+
+        Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
+        Assert.Contains("--users", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", result.Output, StringComparison.Ordinal);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -78,6 +78,37 @@ public sealed class DeploymentReceiverTests : IDisposable
         Assert.Equal(CommandErrorCodes.NotFound, reply.Error!.Code);
     }
 
+    [Theory]
+    [InlineData("!!!!")]
+    [InlineData("AA+/")]
+    [InlineData("A")]
+    [InlineData("AAAA====")]
+    public async Task ChunkThatIsNotBase64Url_IsInvalidValue_NotFailed(string data)
+    {
+        using var device = new TestDevice("d1", _temp.Combine("staging"));
+        var (_, plan) = MakeArchive(3000, 1024);
+        await Send(device, "deploy", ProtocolJson.Serialize(plan));
+
+        var reply = await Send(device, "deploy-chunk", ProtocolJson.Serialize(new DeployChunkRequest { Schema = DeviceMessage.SchemaVersion, DeploymentId = plan.DeploymentId, Index = 0, Data = data }));
+
+        Assert.Equal((CommandErrorCodes.InvalidValue, "data"), (reply.Error!.Code, reply.Error.Field));
+        Assert.Contains("base64url", reply.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(device.Receiver.GetStatus(plan.DeploymentId)!.Received);
+    }
+
+    [Fact]
+    public async Task ChunkIndexBeyondThePlan_NamesThePlansRange()
+    {
+        using var device = new TestDevice("d1", _temp.Combine("staging"));
+        var (_, plan) = MakeArchive(3000, 1024);
+        await Send(device, "deploy", ProtocolJson.Serialize(plan));
+
+        var reply = await Send(device, "deploy-chunk", Encoding.UTF8.GetBytes($$"""{"schema":"edgetransfer/v1","deploymentId":"{{plan.DeploymentId}}","index":2147483647,"data":"AA"}"""));
+
+        Assert.Equal((CommandErrorCodes.OutOfRange, "index"), (reply.Error!.Code, reply.Error.Field));
+        Assert.Contains("expected 0 to 2, got 2147483647", reply.Error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PlanWithWrongChunkCount_IsRefused()
     {

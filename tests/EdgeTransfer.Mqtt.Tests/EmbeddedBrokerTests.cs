@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using EdgeTransfer.Mqtt.Broker;
 using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Commands;
@@ -53,6 +55,45 @@ public sealed class EmbeddedBrokerTests : IDisposable
     }
 
     [Fact]
+    public async Task Default_ListensOnIPv4LoopbackOnly_NotOnIPv6()
+    {
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
+
+        Assert.Equal(IPAddress.Loopback, broker.Address);
+        Assert.True(await CanConnectAsync(IPAddress.Loopback, broker.Port), "the printed address must work");
+        Assert.False(await CanConnectAsync(IPAddress.IPv6Loopback, broker.Port), $"[::1]:{broker.Port} must not be open");
+    }
+
+    [Fact]
+    public async Task IPv6Loopback_ListensThereOnly()
+    {
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0, BindAddress = IPAddress.IPv6Loopback });
+
+        Assert.True(await CanConnectAsync(IPAddress.IPv6Loopback, broker.Port));
+        Assert.False(await CanConnectAsync(IPAddress.Loopback, broker.Port), $"127.0.0.1:{broker.Port} must not be open");
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    public async Task BeyondLoopback_WithoutUsers_IsRefused(string address)
+    {
+        var error = await Assert.ThrowsAsync<InvalidSettingException>(() => EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0, BindAddress = IPAddress.Parse(address) }));
+
+        Assert.Equal("broker.bind", error.Setting);
+        Assert.Contains("users", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnyIPv4_WithUsers_OpensNoIPv6Listener()
+    {
+        await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0, BindAddress = IPAddress.Any, Users = new Dictionary<string, string> { ["fleet"] = "pw" } });
+
+        Assert.True(await CanConnectAsync(IPAddress.Loopback, broker.Port));
+        Assert.False(await CanConnectAsync(IPAddress.IPv6Loopback, broker.Port), "asked for IPv4 only, got [::] too");
+    }
+
+    [Fact]
     public async Task Port_InUse_IsAClearError()
     {
         await using var first = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
@@ -60,5 +101,19 @@ public sealed class EmbeddedBrokerTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidSettingException>(() => EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = first.Port }));
 
         Assert.Equal("broker.port", error.Setting);
+    }
+
+    private static async Task<bool> CanConnectAsync(IPAddress address, int port)
+    {
+        using var client = new TcpClient(address.AddressFamily);
+        try
+        {
+            await client.ConnectAsync(address, port).WaitAsync(TimeSpan.FromSeconds(5));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }

@@ -49,7 +49,7 @@ internal static class RunCommand
                     if (mqtt)
                     {
                         // The agent owns the host from here on: a deployment may replace it.
-                        agent = new DeviceAgent(device, new DeviceAgentOptions { StateDirectory = configured.Store.Path });
+                        agent = new DeviceAgent(device, new DeviceAgentOptions { StateDirectory = configured.Store.Path }, new WarningLog(Console.Error));
                         agent.HostReplaced += (_, e) =>
                         {
                             output.WriteLine($"deployed   bundle {e.Host.Bundle.BundleId} replaced {e.PreviousBundleId}");

@@ -34,13 +34,21 @@ public sealed class EmbeddedBroker : IAsyncDisposable
     /// <summary>Starts a broker.</summary>
     /// <param name="options">Settings; null for loopback:1883 without authentication.</param>
     /// <param name="cancellationToken">Stops the start.</param>
-    /// <exception cref="InvalidSettingException">The port is out of range or in use.</exception>
+    /// <exception cref="InvalidSettingException">
+    /// The port is out of range or in use, or the address is not loopback and no users are configured.
+    /// </exception>
     public static async Task<EmbeddedBroker> StartAsync(EmbeddedBrokerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmbeddedBrokerOptions();
         if (options.Port is < 0 or > 65535)
         {
             throw new InvalidSettingException("broker.port", $"expected 0 (any free port) to 65535, got {options.Port}.");
+        }
+
+        ArgumentNullException.ThrowIfNull(options.BindAddress);
+        if (!IPAddress.IsLoopback(options.BindAddress) && options.Users is not { Count: > 0 })
+        {
+            throw new InvalidSettingException("broker.bind", $"{options.BindAddress} is reachable from other machines, and no users are configured: anyone there could command the devices. Configure users (names and passwords), or keep the default loopback address 127.0.0.1.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPendingMessagesPerClient, 1);
@@ -52,7 +60,8 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             var port = options.Port == 0 ? FreePort(options.BindAddress) : options.Port;
             var serverOptions = new MqttServerOptionsBuilder()
                 .WithDefaultEndpoint()
-                .WithDefaultEndpointBoundIPAddress(options.BindAddress)
+                .WithDefaultEndpointBoundIPAddress(ForFamily(options.BindAddress, AddressFamily.InterNetwork))
+                .WithDefaultEndpointBoundIPV6Address(ForFamily(options.BindAddress, AddressFamily.InterNetworkV6))
                 .WithDefaultEndpointPort(port)
                 .WithPersistentSessions()
                 .WithMaxPendingMessagesPerClient(options.MaxPendingMessagesPerClient)
@@ -96,6 +105,11 @@ public sealed class EmbeddedBroker : IAsyncDisposable
         await _server.StopAsync(new MqttServerStopOptionsBuilder().Build());
         _server.Dispose();
     }
+
+    // MQTTnet opens an IPv4 and an IPv6 listener, the second on [::] unless told otherwise; IPAddress.None
+    // (its "no listener" value for both families) keeps the broker on exactly the address it prints.
+    private static IPAddress ForFamily(IPAddress address, AddressFamily family) =>
+        address.AddressFamily == family ? address : IPAddress.None;
 
     private static int FreePort(IPAddress address)
     {

@@ -1,8 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
-using System.Threading.Channels;
 using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Outbox;
 using EdgeTransfer.Mqtt.Protocol;
@@ -42,11 +39,10 @@ public sealed class MqttConnection : IAsyncDisposable
     private readonly Lock _enqueueLock = new();
     private readonly ConcurrentDictionary<string, byte> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CommandReplyMessage>> _pending = new(StringComparer.Ordinal);
-    private readonly Channel<IncomingCommand> _commands = Channel.CreateBounded<IncomingCommand>(new BoundedChannelOptions(64) { SingleReader = true });
     private readonly string _clientId;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private CommandRouter? _router;
+    private CommandIntake? _intake;
     private Task _run = Task.CompletedTask;
     private Task _pump = Task.CompletedTask;
     private Task _dispatch = Task.CompletedTask;
@@ -97,6 +93,12 @@ public sealed class MqttConnection : IAsyncDisposable
     /// <summary>Successful connects so far (each one published a birth, for devices).</summary>
     public long ConnectCount => Interlocked.Read(ref _connectCount);
 
+    /// <summary>
+    /// The largest packet this client takes (announced on CONNECT, MQTT 5 §3.1.2.11.4): <see cref="MqttConnectionOptions.MaxPacketBytes"/>
+    /// when set, else for a device with commands its router's largest request plus MQTT's own fields, else 16 MiB.
+    /// </summary>
+    public int MaxPacketBytes => Options.MaxPacketBytes ?? _intake?.MaxPacketBytes ?? MqttConnectionOptions.DefaultMaxPacketBytes;
+
     /// <summary>The device's sequence counter; null for the fleet role.</summary>
     public SequenceCounter? Sequence { get; }
 
@@ -124,8 +126,8 @@ public sealed class MqttConnection : IAsyncDisposable
             throw new InvalidOperationException("UseCommands must be called before StartAsync.");
         }
 
-        _router = router;
-        _subscriptions.TryAdd(TopicFilters.DeviceCommands(Options.Fleet, Options.DeviceId!), 0);
+        _intake = new CommandIntake(router);
+        _subscriptions.TryAdd(_intake.Filter, 0);
     }
 
     /// <summary>
@@ -134,10 +136,13 @@ public sealed class MqttConnection : IAsyncDisposable
     /// <see cref="WaitConnectedAsync"/> to wait for the first connection.
     /// </summary>
     /// <param name="cancellationToken">Unused beyond the call; <see cref="DisposeAsync"/> stops the loops.</param>
+    /// <exception cref="InvalidSettingException">The password file, CA file or client certificate cannot be read.</exception>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
+        // A wrong path fails here, where the caller sees it, not only in the background reconnect loop.
+        MqttCredentials.CheckReadable(Options);
         if (Interlocked.Exchange(ref _started, 1) != 0)
         {
             throw new InvalidOperationException("The connection is started already.");
@@ -149,9 +154,9 @@ public sealed class MqttConnection : IAsyncDisposable
             _pump = Task.Run(() => PumpAsync(_stop.Token), CancellationToken.None);
         }
 
-        if (_router is not null)
+        if (_intake is { } intake)
         {
-            _dispatch = Task.Run(() => DispatchAsync(_stop.Token), CancellationToken.None);
+            _dispatch = Task.Run(() => intake.RunAsync(PublishReplyAsync, _stop.Token), CancellationToken.None);
         }
 
         return Task.CompletedTask;
@@ -366,7 +371,7 @@ public sealed class MqttConnection : IAsyncDisposable
 
     private async Task WhenStoppedAsync()
     {
-        _commands.Writer.TryComplete();
+        _intake?.Complete();
         try
         {
             await Task.WhenAll(_run, _pump, _dispatch);
@@ -400,7 +405,16 @@ public sealed class MqttConnection : IAsyncDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 var delay = _backoff.NextDelay();
-                MqttLog.ConnectFailed(_logger, ex, Options.Host, Options.Port, delay);
+                if (ex is BrokerConnectionException or InvalidSettingException)
+                {
+                    // Refused or misconfigured: retrying alone will not help, someone has to act.
+                    MqttLog.ConnectRefused(_logger, ex, Options.Host, Options.Port, ex is BrokerConnectionException refused ? refused.Reason : ex.Message, delay);
+                }
+                else
+                {
+                    MqttLog.ConnectFailed(_logger, ex, Options.Host, Options.Port, delay);
+                }
+
                 ResetConnected();
                 try
                 {
@@ -425,7 +439,7 @@ public sealed class MqttConnection : IAsyncDisposable
         }
         catch (MqttConnectingFailedException ex)
         {
-            throw new BrokerConnectionException(Options.Host, Options.Port, $"refused the connection ({ex.Message}); check the user name, password file and ACL.", ex);
+            throw new BrokerConnectionException(Options.Host, Options.Port, $"broke off the connection while it was being set up ({ex.Message}); check the port, TLS settings and the broker's log.", ex);
         }
 
         if (result.ResultCode != MqttClientConnectResultCode.Success)
@@ -436,7 +450,7 @@ public sealed class MqttConnection : IAsyncDisposable
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
             }
 
-            throw new BrokerConnectionException(Options.Host, Options.Port, $"refused the connection ({result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? "" : ": " + result.ReasonString)}); check the user name and password file.");
+            throw new BrokerConnectionException(Options.Host, Options.Port, MqttCredentials.DescribeRefusal(Options, result.ResultCode, result.ReasonString));
         }
 
         // Subscriptions before the birth: a fleet tool that reacts to the birth with a command must find
@@ -464,8 +478,11 @@ public sealed class MqttConnection : IAsyncDisposable
 
     private async Task SubscribeNowAsync(string filter, CancellationToken cancellationToken)
     {
+        // Commands are never taken from retained messages (MQTT 5 §3.3.1.3): the broker would hand a retained
+        // request out again on every subscribe, i.e. on every reconnect. Status and the like keep them.
+        var retain = filter == _intake?.Filter ? MqttRetainHandling.DoNotSendOnSubscribe : MqttRetainHandling.SendAtSubscribe;
         var options = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainHandling(retain))
             .Build();
         var result = await _client.SubscribeAsync(options, cancellationToken);
         foreach (var item in result.Items)
@@ -486,19 +503,25 @@ public sealed class MqttConnection : IAsyncDisposable
             .WithClientId(_clientId)
             .WithKeepAlivePeriod(Options.KeepAlive)
             .WithTimeout(Options.ConnectTimeout)
-            .WithMaximumPacketSize((uint)Options.MaxPacketBytes)
+            .WithMaximumPacketSize((uint)MaxPacketBytes)
             .WithCleanStart(!persistent)
             .WithSessionExpiryInterval(persistent ? (uint)Options.SessionExpiry.TotalSeconds : 0);
+        if (_intake is not null)
+        {
+            // MQTT 5 §3.1.2.11.3: the broker sends at most this many unacknowledged QoS 1 requests; the rest wait there, not here.
+            builder = builder.WithReceiveMaximum(CommandIntake.ReceiveMaximum);
+        }
+
         if (Options.Username is { } user)
         {
             builder = Options.PasswordFile is { } passwordFile
-                ? builder.WithCredentials(user, ReadPassword(passwordFile))
+                ? builder.WithCredentials(user, MqttCredentials.ReadPassword(passwordFile))
                 : builder.WithCredentials(user, (string?)null);
         }
 
         if (Options.Tls is { } tls)
         {
-            builder = builder.WithTlsOptions(ConfigureTls(tls));
+            builder = builder.WithTlsOptions(MqttCredentials.BuildTls(tls, Options.Host));
         }
 
         if (Options.Role == ConnectionRole.Device)
@@ -518,72 +541,6 @@ public sealed class MqttConnection : IAsyncDisposable
         }
 
         return builder.Build();
-    }
-
-    private MqttClientTlsOptions ConfigureTls(MqttTlsSettings tls)
-    {
-        var trusted = new X509Certificate2Collection();
-        try
-        {
-            trusted.ImportFromPemFile(tls.CaFile);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            throw new InvalidSettingException("mqtt.tls.caFile", $"cannot read the CA certificate '{tls.CaFile}': {ex.Message}", ex);
-        }
-
-        var builder = new MqttClientTlsOptionsBuilder()
-            .UseTls(true)
-            .WithTargetHost(tls.TargetHost ?? Options.Host)
-            .WithCertificateValidationHandler(args => IsTrusted(args, trusted));
-        if (tls.ClientCertificateFile is { } certFile)
-        {
-            try
-            {
-                using var pem = X509Certificate2.CreateFromPemFile(certFile, tls.ClientKeyFile);
-                // SslStream on Windows cannot use a PEM-born ephemeral key; a PKCS#12 round trip works everywhere.
-                var client = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-                builder = builder.WithClientCertificates([client]);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-            {
-                throw new InvalidSettingException("mqtt.tls.clientCert", $"cannot read the client certificate '{certFile}' with key '{tls.ClientKeyFile}': {ex.Message}", ex);
-            }
-        }
-
-        return builder.Build();
-    }
-
-    private static bool IsTrusted(MqttClientCertificateValidationEventArgs args, X509Certificate2Collection trusted)
-    {
-        if (args.Certificate is null || (args.SslPolicyErrors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
-        {
-            return false;
-        }
-
-        // Trust only the configured CA, not the machine's store: a plant broker uses its own CA.
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var certificate = new X509Certificate2(args.Certificate);
-        return chain.Build(certificate);
-    }
-
-    private static string ReadPassword(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidSettingException("mqtt.passwordFile", $"cannot read '{path}': {ex.Message}", ex);
-        }
-
-        var password = text.TrimEnd('\r', '\n');
-        return password.Length > 0 ? password : throw new InvalidSettingException("mqtt.passwordFile", $"'{path}' is empty; write the password on its first line.");
     }
 
     private void ResetConnected()
@@ -609,30 +566,21 @@ public sealed class MqttConnection : IAsyncDisposable
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
         var message = args.ApplicationMessage;
-        var payload = message.Payload.ToArray();
-        // A bare null here would become an empty but present ReadOnlyMemory (via the byte[] conversion); keep "absent" absent.
-        ReadOnlyMemory<byte>? correlation = message.CorrelationData is { Length: > 0 } c ? new ReadOnlyMemory<byte>(c) : (ReadOnlyMemory<byte>?)null;
-        if (_router is not null && DeviceTopic.TryParse(message.Topic, out var own) && own.Kind == TopicKind.Command)
+        if (_intake is not null && _intake.IsCommandTopic(message.Topic))
         {
-            // Queue for the single dispatcher; a full queue slows the broker's delivery (back-pressure)
-            // instead of dropping requests.
-            await _commands.Writer.WriteAsync(new IncomingCommand
+            // Every request on the device's cmd/ subtree (a bad name too) gets one reply; what the intake
+            // will not queue (retained, too large, busy) is answered at once, before its body is copied.
+            if (await _intake.OfferAsync(message, _stop.Token) is { } refusal)
             {
-                Topic = message.Topic,
-                Payload = payload,
-                ResponseTopic = message.ResponseTopic,
-                CorrelationData = correlation,
-                ContentType = message.ContentType,
-            }, _stop.Token);
+                await PublishReplyAsync(refusal, _stop.Token);
+            }
+
             return;
         }
 
-        if (_router is not null && message.Topic.StartsWith($"{DeviceTopic.Prefix}/{Options.Fleet}/{Options.DeviceId}/cmd/", StringComparison.Ordinal))
-        {
-            // A command topic our parser refuses (a bad name): still one error reply.
-            await _commands.Writer.WriteAsync(new IncomingCommand { Topic = message.Topic, Payload = payload, ResponseTopic = message.ResponseTopic, CorrelationData = correlation, ContentType = message.ContentType }, _stop.Token);
-            return;
-        }
+        var payload = message.Payload.ToArray();
+        // A bare null here would become an empty but present ReadOnlyMemory (via the byte[] conversion); keep "absent" absent.
+        ReadOnlyMemory<byte>? correlation = message.CorrelationData is { Length: > 0 } c ? new ReadOnlyMemory<byte>(c) : (ReadOnlyMemory<byte>?)null;
 
         if (correlation is { } data && _pending.TryRemove(Convert.ToHexString(data.Span), out var waiter))
         {
@@ -670,21 +618,17 @@ public sealed class MqttConnection : IAsyncDisposable
         }
     }
 
-    private async Task DispatchAsync(CancellationToken cancellationToken)
+    private async Task PublishReplyAsync(CommandDispatch dispatch, CancellationToken cancellationToken)
     {
-        await foreach (var command in _commands.Reader.ReadAllAsync(cancellationToken))
+        var reply = Stamp(dispatch.Reply);
+        MqttLog.CommandHandled(_logger, reply.Command, reply.Ok ? "ok" : $"{reply.Error!.Code}: {reply.Error.Message}");
+        try
         {
-            var dispatch = await _router!.DispatchAsync(command, cancellationToken);
-            var reply = Stamp(dispatch.Reply);
-            MqttLog.CommandHandled(_logger, reply.Command, reply.Ok ? "ok" : $"{reply.Error!.Code}: {reply.Error.Message}");
-            try
-            {
-                await PublishAsync(dispatch.ReplyTopic, ProtocolJson.Serialize(reply), new PublishSettings { CorrelationData = dispatch.CorrelationData }, cancellationToken);
-            }
-            catch (BrokerConnectionException ex)
-            {
-                MqttLog.ReplyFailed(_logger, ex, dispatch.ReplyTopic);
-            }
+            await PublishAsync(dispatch.ReplyTopic, ProtocolJson.Serialize(reply), new PublishSettings { CorrelationData = dispatch.CorrelationData }, cancellationToken);
+        }
+        catch (BrokerConnectionException ex)
+        {
+            MqttLog.ReplyFailed(_logger, ex, dispatch.ReplyTopic);
         }
     }
 

@@ -60,6 +60,13 @@ public sealed class MqttConnectionOptions
     /// <summary>Fleet: an MQTT 5 shared-subscription group (§4.8.2) so several consumers split the fleet's messages; null for none.</summary>
     public string? SharedSubscriptionGroup { get; set; }
 
-    /// <summary>The largest packet this client accepts (MQTT 5 §3.1.2.11.4); the broker drops larger ones for it. Default 16 MiB.</summary>
-    public int MaxPacketBytes { get; set; } = 16 << 20;
+    /// <summary>The packet limit of a connection that receives no commands (the fleet side): 16 MiB.</summary>
+    public const int DefaultMaxPacketBytes = 16 << 20;
+
+    /// <summary>
+    /// The largest packet this client accepts (MQTT 5 §3.1.2.11.4); the broker drops larger ones for it. Null (default):
+    /// for a device, its largest legal command plus MQTT's own fields (see <see cref="MqttConnection.MaxPacketBytes"/>);
+    /// otherwise <see cref="DefaultMaxPacketBytes"/>.
+    /// </summary>
+    public int? MaxPacketBytes { get; set; }
 }

@@ -73,7 +73,7 @@ public static class MqttConnectionOptionsValidator
             ProtocolIds.RequireId(group, "mqtt.sharedGroup");
         }
 
-        if (options.MaxPacketBytes < 1024)
+        if (options.MaxPacketBytes is < 1024)
         {
             throw new InvalidSettingException("mqtt.maxPacketBytes", $"expected 1024 or more, got {options.MaxPacketBytes}.");
         }

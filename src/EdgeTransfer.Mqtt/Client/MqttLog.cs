@@ -25,4 +25,7 @@ internal static partial class MqttLog
 
     [LoggerMessage(7, LogLevel.Information, "Command {Command}: {Outcome}.")]
     public static partial void CommandHandled(ILogger logger, string command, string outcome);
+
+    [LoggerMessage(8, LogLevel.Error, "Cannot connect to MQTT broker {Host}:{Port}: {Reason} Retrying in {Delay}.")]
+    public static partial void ConnectRefused(ILogger logger, Exception exception, string host, int port, string reason, TimeSpan delay);
 }

@@ -57,7 +57,10 @@ public static class CommandErrorCodes
     /// <summary>A <c>config</c> key is not on the allow-list.</summary>
     public const string ConfigKeyNotAllowed = "config_key_not_allowed";
 
-    /// <summary>The device cannot do it now (another training runs, a deployment is in progress …).</summary>
+    /// <summary>The request came with the retain flag: commands are never taken from retained messages.</summary>
+    public const string RetainedRefused = "retained_refused";
+
+    /// <summary>The device cannot do it now (another training runs, a deployment is in progress, earlier commands still fill its intake …).</summary>
     public const string Busy = "busy";
 
     /// <summary>The request names something the device does not have (a frame, a head version, a deployment).</summary>

@@ -46,6 +46,14 @@ public sealed class CommandRouter : IDisposable
     /// <summary>The registered command names.</summary>
     public IReadOnlyCollection<string> Names => _handlers.Keys;
 
+    /// <summary>The largest body any registered command (or an unknown one) may have, in bytes: the device's largest legal request.</summary>
+    public int LargestPayloadBytes => _handlers.Values.Select(r => r.MaxPayloadBytes).Append(Options.MaxPayloadBytes).Max();
+
+    /// <summary>The body limit of the command published on <paramref name="topic"/> (the default limit for an unknown or invalid one).</summary>
+    /// <param name="topic">The topic name a request arrived on.</param>
+    public int PayloadLimitOf(string topic) =>
+        NameOf(topic) is { } name && _handlers.TryGetValue(name, out var registration) ? registration.MaxPayloadBytes : Options.MaxPayloadBytes;
+
     /// <summary>Registers <paramref name="handler"/> for <c>cmd/{name}</c>.</summary>
     /// <typeparam name="TRequest">The request record.</typeparam>
     /// <param name="name">The command name (<c>a–z 0–9 -</c>).</param>
@@ -81,17 +89,22 @@ public sealed class CommandRouter : IDisposable
     public async Task<CommandDispatch> DispatchAsync(IncomingCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var name = DeviceTopic.TryParse(command.Topic, out var topic) && topic.Kind == TopicKind.Command
-            && topic.Fleet == Fleet && topic.Device == Device ? topic.Name! : null;
-        var defaultReply = _replyPrefix + (name ?? "invalid");
-        var (replyTopic, replyTopicError) = ReplyTopicFor(command.ResponseTopic, defaultReply);
-        byte[]? correlation = command.CorrelationData is { Length: > 0 } c && c.Length <= Options.MaxCorrelationDataBytes ? c.ToArray() : null;
+        var name = NameOf(command.Topic);
+        var (replyTopic, replyTopicError) = ReplyTopicFor(command.ResponseTopic, _replyPrefix + (name ?? "invalid"));
+        var correlation = CorrelationOf(command);
         var reply = new CommandReplyMessage { Command = name ?? "invalid" };
         try
         {
             if (name is null)
             {
                 throw new CommandException(CommandErrorCodes.UnknownCommand, null, $"Topic {ProtocolIds.Quote(command.Topic)} is not a command topic of this device; expected {_replyPrefix[..^6]}cmd/{{name}} with a name of a–z 0–9 -.");
+            }
+
+            if (command.Retained)
+            {
+                // A retained request is stored by the broker and handed out again on every subscribe: taken as a
+                // command, it would run again after every reconnect or restart.
+                throw new CommandException(CommandErrorCodes.RetainedRefused, null, $"The request on {command.Topic} carries the retain flag; commands are never taken from retained messages (they would run again on every reconnect). Publish it without retain, and clear the retained one with an empty retained message on that topic.");
             }
 
             if (replyTopicError is not null)
@@ -153,8 +166,30 @@ public sealed class CommandRouter : IDisposable
         return new CommandDispatch { ReplyTopic = replyTopic, CorrelationData = correlation, Reply = reply };
     }
 
+    /// <summary>
+    /// The reply for a request the device will not take now (e.g. <see cref="CommandErrorCodes.Busy"/>), sent where
+    /// <see cref="DispatchAsync"/> would send it, without reading the body or running a handler.
+    /// </summary>
+    /// <param name="command">The request as received.</param>
+    /// <param name="code">A code from <see cref="CommandErrorCodes"/>.</param>
+    /// <param name="message">A sentence saying why and what to do.</param>
+    public CommandDispatch Refuse(IncomingCommand command, string code, string message)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var name = NameOf(command.Topic);
+        var (replyTopic, _) = ReplyTopicFor(command.ResponseTopic, _replyPrefix + (name ?? "invalid"));
+        var error = new CommandException(code, null, message).ToError();
+        return new CommandDispatch { ReplyTopic = replyTopic, CorrelationData = CorrelationOf(command), Reply = new CommandReplyMessage { Command = name ?? "invalid", Ok = false, Error = error } };
+    }
+
     /// <inheritdoc />
     public void Dispose() => _gate.Dispose();
+
+    private string? NameOf(string topic) =>
+        DeviceTopic.TryParse(topic, out var parsed) && parsed.Kind == TopicKind.Command && parsed.Fleet == Fleet && parsed.Device == Device ? parsed.Name! : null;
+
+    private byte[]? CorrelationOf(IncomingCommand command) =>
+        command.CorrelationData is { Length: > 0 } c && c.Length <= Options.MaxCorrelationDataBytes ? c.ToArray() : null;
 
     private static bool IsJson(string contentType) =>
         contentType.Split(';', 2)[0].Trim().Equals(JsonContentType, StringComparison.OrdinalIgnoreCase);

@@ -17,4 +17,7 @@ public sealed record IncomingCommand
 
     /// <summary>The MQTT 5 content type (§3.3.2.3.9), or null.</summary>
     public string? ContentType { get; init; }
+
+    /// <summary>Whether it came with the retain flag (MQTT 5 §3.3.1.3): a stored message, never taken as a command.</summary>
+    public bool Retained { get; init; }
 }

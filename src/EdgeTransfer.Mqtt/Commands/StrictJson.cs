@@ -203,8 +203,10 @@ internal static class StrictJson
                 var whole = decimal.TryParse(element.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var m) ? decimal.Truncate(m) == m
                     : !element.GetRawText().Contains('.', StringComparison.Ordinal);
                 var (min, max) = type == typeof(int) ? ((long)int.MinValue, (long)int.MaxValue) : (long.MinValue, long.MaxValue);
+                // Only the side that was crossed: "from -2147483648" would suggest negative values are fine.
+                var bound = element.GetRawText().StartsWith('-') ? $"at least {min}" : $"at most {max}";
                 throw whole
-                    ? new CommandException(CommandErrorCodes.OutOfRange, Display(path), $"{Display(path)}: expected a whole number from {min} to {max}, got {Truncate(element.GetRawText())}.")
+                    ? new CommandException(CommandErrorCodes.OutOfRange, Display(path), $"{Display(path)}: expected a whole number {bound}, got {Truncate(element.GetRawText())}.")
                     : Wrong(path, info, element);
             }
 

@@ -77,9 +77,12 @@ public static class BundleChunker
     /// <param name="data">The base64url text.</param>
     /// <param name="destination">Where the bytes go; at least <c>data.Length * 3 / 4 + 3</c> long.</param>
     /// <param name="written">How many bytes were decoded.</param>
-    /// <returns>False when <paramref name="data"/> is not base64url.</returns>
+    /// <returns>False when <paramref name="data"/> is not base64url (or does not fit).</returns>
     public static bool TryDecodeChunk(ReadOnlySpan<char> data, Span<byte> destination, out int written) =>
-        System.Buffers.Text.Base64Url.TryDecodeFromChars(data, destination, out written);
+        // Not TryDecodeFromChars: it throws FormatException for a character outside the alphabet, which would
+        // surface as a handler failure instead of the documented invalid_value.
+        System.Buffers.Text.Base64Url.DecodeFromChars(data, destination, out var consumed, out written) == System.Buffers.OperationStatus.Done
+        && consumed == data.Length;
 
     /// <summary>The body limit <c>deploy-chunk</c> needs for <paramref name="chunkSize"/>: base64url (4/3) plus the envelope.</summary>
     /// <param name="chunkSize">The largest chunk size the device accepts.</param>

@@ -8,8 +8,8 @@ public sealed record DeployChunkRequest : CommandRequest
     /// <summary>The deployment id of the plan this chunk belongs to.</summary>
     public required string DeploymentId { get; init; }
 
-    /// <summary>The chunk index, 0-based.</summary>
-    public required int Index { get; init; }
+    /// <summary>The chunk index, 0-based (read as a 64-bit number so that any whole number gets a range error naming the real range).</summary>
+    public required long Index { get; init; }
 
     /// <summary>The chunk bytes, base64url (RFC 4648 §5).</summary>
     public required string Data { get; init; }

@@ -53,10 +53,14 @@ public sealed class DeploymentReceiver
         ArgumentNullException.ThrowIfNull(router);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxChunkSize, BundleChunker.MinChunkSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxChunkSize, BundleChunker.MaxChunkSize);
-        // A plan lists a 67-byte digest per chunk: 1 GiB in 256 KiB chunks is 4096 digests, ~280 KB.
-        var planLimit = (int)Math.Min(int.MaxValue, Math.Max(router.Options.MaxPayloadBytes, (Options.MaxBundleBytes / BundleChunker.MinChunkSize * 70) + 4096));
-        router.Register("deploy", ProtocolJsonContext.Default.DeployRequest, (r, c, t) => BeginAsync(r, maxChunkSize), Math.Min(planLimit, 8 << 20));
-        router.Register("deploy-chunk", ProtocolJsonContext.Default.DeployChunkRequest, ChunkAsync, BundleChunker.ChunkPayloadLimit(maxChunkSize));
+        // A plan lists a 67-byte digest per chunk (1 GiB in 256 KiB chunks is 4096 digests, ~280 KB). It may be as
+        // large as the largest chunk request, so that one chunk stays the device's largest command (and sets its
+        // MQTT packet limit); larger only when this device's largest bundle in its largest chunks needs more.
+        var chunkLimit = BundleChunker.ChunkPayloadLimit(maxChunkSize);
+        var planForLargestBundle = ((Options.MaxBundleBytes / maxChunkSize) + 1) * 70 + 4096;
+        var planLimit = (int)Math.Min(8 << 20, Math.Max(Math.Max(router.Options.MaxPayloadBytes, chunkLimit), planForLargestBundle));
+        router.Register("deploy", ProtocolJsonContext.Default.DeployRequest, (r, c, t) => BeginAsync(r, maxChunkSize), planLimit);
+        router.Register("deploy-chunk", ProtocolJsonContext.Default.DeployChunkRequest, ChunkAsync, chunkLimit);
     }
 
     /// <summary>What the device holds of deployment <paramref name="deploymentId"/>, or null if none is staged.</summary>
@@ -113,7 +117,9 @@ public sealed class DeploymentReceiver
             throw new CommandException(CommandErrorCodes.OutOfRange, "index", $"index: expected 0 to {plan.Chunks.Count - 1}, got {request.Index}.");
         }
 
-        var expectedLength = (int)Math.Min(plan.ChunkSize, plan.Size - ((long)request.Index * plan.ChunkSize));
+        var index = (int)request.Index;
+
+        var expectedLength = (int)Math.Min(plan.ChunkSize, plan.Size - ((long)index * plan.ChunkSize));
         var data = new byte[(((request.Data.Length + 3) / 4) * 3) + 3];
         if (!BundleChunker.TryDecodeChunk(request.Data, data, out var length))
         {
@@ -122,16 +128,16 @@ public sealed class DeploymentReceiver
 
         if (length != expectedLength)
         {
-            throw new CommandException(CommandErrorCodes.InvalidValue, "data", $"data: chunk {request.Index} must be {expectedLength:N0} bytes, got {length:N0}; it was refused.");
+            throw new CommandException(CommandErrorCodes.InvalidValue, "data", $"data: chunk {index} must be {expectedLength:N0} bytes, got {length:N0}; it was refused.");
         }
 
         var digest = Sha256.OfBytes(data.AsSpan(0, length));
-        if (digest != plan.Chunks[request.Index])
+        if (digest != plan.Chunks[index])
         {
-            throw new CommandException(CommandErrorCodes.DigestMismatch, "data", $"data: chunk {request.Index} has sha256 {Sha256.Abbreviate(digest)}, the plan says {Sha256.Abbreviate(plan.Chunks[request.Index])}; it was refused (damaged or tampered). Resend it.");
+            throw new CommandException(CommandErrorCodes.DigestMismatch, "data", $"data: chunk {index} has sha256 {Sha256.Abbreviate(digest)}, the plan says {Sha256.Abbreviate(plan.Chunks[index])}; it was refused (damaged or tampered). Resend it.");
         }
 
-        AtomicFile.WriteAllBytes(ChunkPath(directory, request.Index), data.AsSpan(0, length));
+        AtomicFile.WriteAllBytes(ChunkPath(directory, index), data.AsSpan(0, length));
         var status = Status(plan, directory);
         if (status.Received.Count < plan.Chunks.Count)
         {

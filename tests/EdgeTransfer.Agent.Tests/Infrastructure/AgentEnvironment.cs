@@ -17,6 +17,9 @@ public sealed class AgentEnvironment : IAsyncLifetime, IDisposable
 {
     public static readonly string[] Devices = ["d-kill", "d-cmd", "d-bad", "d-deploy", "d-tamper", "d-outage", "d-idle"];
 
+    /// <summary>The broker user of every device: "{fleet}/{device}", as the shipped ACL expects.</summary>
+    public static string[] BrokerUsers => [.. Devices.Select(d => $"{DeviceUnderTest.Fleet}/{d}")];
+
     private readonly TempDirectory _root = new();
 
     public string BundleDirectory => _root.Combine("bundle-a");
@@ -56,7 +59,7 @@ public sealed class AgentEnvironment : IAsyncLifetime, IDisposable
         }
         if (MosquittoBroker.IsAvailable)
         {
-            Broker = await MosquittoBroker.StartAsync(Devices);
+            Broker = await MosquittoBroker.StartAsync(BrokerUsers);
         }
     }
 

@@ -44,7 +44,7 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
               "store": { "path": "state" },
               "mqtt": {
                 "host": "127.0.0.1", "port": {{port}},
-                "username": "{{id}}", "passwordFile": "{{passwordFile}}",
+                "username": "{{Fleet}}/{{id}}", "passwordFile": "{{passwordFile}}",
                 "telemetryIntervalSeconds": {{telemetrySeconds}},
                 "events": { "every": {{eventsEvery}}, "rejects": false }
               }

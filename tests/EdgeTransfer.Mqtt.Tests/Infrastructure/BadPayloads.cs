@@ -26,6 +26,8 @@ public static class BadPayloads
         new("time before 2000", "train", U(V("\"ts\":\"1969-12-31T23:59:59Z\"")), CommandErrorCodes.OutOfRange, "ts"),
         new("path traversal in label", "label", U(V("\"label\":\"../../etc/passwd\"")), CommandErrorCodes.InvalidValue, "label"),
         new("path traversal in deployment id", "deploy-chunk", U(V("\"deploymentId\":\"..\",\"index\":0,\"data\":\"AA==\"")), CommandErrorCodes.InvalidValue, "deploymentId"),
+        new("chunk index 2^31", "deploy-chunk", U(V("\"deploymentId\":\"dep-1\",\"index\":2147483648,\"data\":\"AA\"")), CommandErrorCodes.OutOfRange, "from 0 to 2147483647"),
+        new("chunk index beyond 64 bits", "deploy-chunk", U(V("\"deploymentId\":\"dep-1\",\"index\":99999999999999999999,\"data\":\"AA\"")), CommandErrorCodes.OutOfRange, "index: expected a whole number at most"),
         new("path traversal in command name", "..", U(V("")), CommandErrorCodes.UnknownCommand, "not a command topic"),
         new("10 MB payload", "label", new byte[10 * 1024 * 1024], CommandErrorCodes.PayloadTooLarge, "bytes"),
         new("unknown command", "selfdestruct", U(V("")), CommandErrorCodes.UnknownCommand, "selfdestruct"),

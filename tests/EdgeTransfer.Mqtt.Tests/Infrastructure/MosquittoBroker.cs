@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Mqtt.Tests.Infrastructure;
 
@@ -14,6 +15,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public const string Binary = "/usr/sbin/mosquitto";
     public const string PasswdTool = "/usr/bin/mosquitto_passwd";
     public const string Password = "secret-for-tests";
+
+    /// <summary>The fleet of device ids given without one.</summary>
+    public const string DefaultFleet = "plant1";
 
     private readonly string _directory;
     private Process? _process;
@@ -32,7 +36,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public string Directory => _directory;
 
-    /// <summary>Users: "fleet" (fleet role) and the device ids given, all with <see cref="Password"/>.</summary>
+    /// <summary>Users: "fleet" (fleet role) and, for each device id given, "plant1/{id}" (a given "fleet/device" as it is), all with <see cref="Password"/>.</summary>
     public static Task<MosquittoBroker> StartAsync(params string[] devices) => StartAsync(tls: false, devices);
 
     /// <summary>With <paramref name="tls"/>, the listener speaks TLS with a generated CA (<c>ca.crt</c> in <see cref="Directory"/>) and a certificate for "localhost".</summary>
@@ -42,24 +46,14 @@ public sealed class MosquittoBroker : IAsyncDisposable
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "data"));
         var passwd = Path.Combine(directory, "passwd");
         var first = true;
-        foreach (var user in new[] { "fleet" }.Concat(devices))
+        foreach (var user in new[] { "fleet" }.Concat(devices.Select(UserOf)))
         {
             Run(PasswdTool, first ? ["-c", "-b", passwd, user, Password] : ["-b", passwd, user, Password]);
             first = false;
         }
 
-        File.WriteAllText(Path.Combine(directory, "acl"), """
-            user fleet
-            topic read edgetransfer/v1/#
-            topic write edgetransfer/v1/+/+/cmd/#
-
-            pattern write edgetransfer/v1/+/%u/status
-            pattern write edgetransfer/v1/+/%u/telemetry
-            pattern write edgetransfer/v1/+/%u/events
-            pattern write edgetransfer/v1/+/%u/training
-            pattern write edgetransfer/v1/+/%u/reply/#
-            pattern read edgetransfer/v1/+/%u/cmd/#
-            """);
+        // The shipped ACL itself, so the tests check what a plant installs.
+        File.Copy(Path.Combine(PretrainedModels.RepositoryRoot, "devices", "mosquitto", "acl"), Path.Combine(directory, "acl"));
         var broker = new MosquittoBroker(directory, FreePort());
         var tlsLines = tls ? TestCertificates.WriteBrokerFiles(directory) : "";
         File.WriteAllText(Path.Combine(directory, "mosquitto.conf"), $"""
@@ -82,6 +76,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
         await broker.StartProcessAsync();
         return broker;
     }
+
+    /// <summary>The broker user of a device: "{fleet}/{device}", as the shipped ACL expects.</summary>
+    public static string UserOf(string device) => device.Contains('/', StringComparison.Ordinal) ? device : $"{DefaultFleet}/{device}";
 
     public async Task StartProcessAsync()
     {

@@ -13,7 +13,7 @@ public static class TestClients
         Port = port,
         Fleet = Fleet,
         DeviceId = device,
-        Username = passwordFile is null ? null : device,
+        Username = passwordFile is null ? null : $"{Fleet}/{device}",
         PasswordFile = passwordFile,
         StateDirectory = stateDirectory,
         KeepAlive = TimeSpan.FromSeconds(5),

@@ -22,8 +22,8 @@ internal static class BrokerCommand
                 r.AddError($"--port: expected 0 to 65535, got {value}.");
             }
         });
-        var bind = new Option<string>("--bind") { Description = "The address to listen on. Loopback by default: the embedded broker has no TLS.", DefaultValueFactory = _ => "127.0.0.1" };
-        var users = new Option<string?>("--users") { Description = "A file of 'user:password' lines (# comments); only these may connect. Default: anyone who can reach the address." };
+        var bind = new Option<string>("--bind") { Description = "The one address to listen on (127.0.0.1 by default; [::] is not opened). Any other address needs --users: the embedded broker has no TLS.", DefaultValueFactory = _ => "127.0.0.1" };
+        var users = new Option<string?>("--users") { Description = "A file of 'user:password' lines (# comments); only these may connect. Default: anyone on this machine (required for a non-loopback --bind)." };
         var duration = new Option<double>("--duration") { Description = "Stop after this many seconds; 0 runs until Ctrl+C.", DefaultValueFactory = _ => 0 };
         duration.Validators.Add(r =>
         {
@@ -43,6 +43,11 @@ internal static class BrokerCommand
             }
 
             var userFile = parse.GetValue(users);
+            if (!IPAddress.IsLoopback(address) && userFile is null)
+            {
+                throw new InvalidSettingException("--bind", $"{address} is reachable from other machines: also give --users <file> so that only those users may connect, or leave --bind at 127.0.0.1.");
+            }
+
             var accounts = userFile is null ? null : ReadUsers(userFile);
             await using var broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { BindAddress = address, Port = parse.GetValue(port), Users = accounts }, cancellationToken);
             var endpoint = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]:{broker.Port}" : $"{address}:{broker.Port}";
