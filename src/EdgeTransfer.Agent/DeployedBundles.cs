@@ -18,7 +18,7 @@ public static class DeployedBundles
     /// <summary>The folder under the state directory.</summary>
     public const string DirectoryName = "bundles";
 
-    private const string ActiveFile = "active.json";
+    internal const string ActiveFile = "active.json";
 
     /// <summary>
     /// The options to open the device with: <paramref name="configured"/> itself when no bundle was deployed, else a
