@@ -16,7 +16,7 @@ public sealed class FrameLabelsTests
         float[] frame = [0.5f, -1, 2, 3];
 
         var first = labels.Label("good", frame, "7");
-        (StoredSample Sample, bool Replaced) last = default;
+        var last = first;
         for (var i = 0; i < 50; i++)
         {
             last = labels.Label(i % 2 == 0 ? "scratch" : "dent", frame, "7");
