@@ -41,7 +41,7 @@ internal sealed class BundleInstaller(string stateRoot, ILogger logger)
             var options = DeployedBundles.WithPaths(old.Options, DeployedBundles.BundlePath(_root, slot), DeployedBundles.StatePath(_root, slot));
             // Nothing may be appended to the old store while it is copied; a collection does not outlive its host anyway.
             old.StopCollecting();
-            var carried = LearnedStateCarryOver.CarryOver(old, DeviceBundle.Open(options.Bundle.Path), options.Store);
+            var carried = LearnedStateCarryOver.CarryOver(old, DeviceBundle.Open(options.Bundle.Path), options);
             return new PreparedSlot(slot, DeviceHost.Open(options, loggers, time), carried);
         }
         catch (Exception ex) when (ex is EdgeTransferException or IOException or UnauthorizedAccessException)

@@ -27,10 +27,10 @@ public static class LearnedStateCarryOver
     /// </summary>
     /// <param name="from">The device in service (its collection should be stopped, so that nothing is appended meanwhile).</param>
     /// <param name="to">The new bundle, verified.</param>
-    /// <param name="target">The store options of the new bundle (where its samples and heads will live).</param>
+    /// <param name="target">The options the new bundle will run with (where its samples and heads live, the store's limits).</param>
     /// <returns>What was carried over and, for what was not, why.</returns>
     /// <exception cref="IOException">A copy could not be written (the caller discards the new slot).</exception>
-    public static CarryOverResult CarryOver(DeviceHost from, DeviceBundle to, StoreOptions target)
+    public static CarryOverResult CarryOver(DeviceHost from, DeviceBundle to, DeviceOptions target)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -38,8 +38,8 @@ public static class LearnedStateCarryOver
         var source = from.Samples.Schema;
         var schema = SampleStoreSchema.FromManifest(to.Manifest, to.BackboneRole);
         var mismatch = Mismatch(source, schema, from.Bundle.BundleId, to.BundleId);
-        var samples = CarrySamples(from.Samples, schema, target.SamplesPath, mismatch, out var samplesReason);
-        var heads = CarryHeads(from, to, target.HeadsPath, mismatch, out var inService, out var headsReason);
+        var samples = CarrySamples(from.Samples, schema, target.Store.SamplesPath, target.Training.ToSampleStoreOptions(), mismatch, out var samplesReason);
+        var heads = CarryHeads(from, to, target.Store.HeadsPath, mismatch, out var inService, out var headsReason);
         return new CarryOverResult
         {
             Samples = samples,
@@ -70,7 +70,7 @@ public static class LearnedStateCarryOver
         return null;
     }
 
-    private static int CarrySamples(SampleStore from, SampleStoreSchema schema, string targetDirectory, string? mismatch, out string? reason)
+    private static int CarrySamples(SampleStore from, SampleStoreSchema schema, string targetDirectory, SampleStoreOptions limits, string? mismatch, out string? reason)
     {
         reason = null;
         var count = from.Count;
@@ -102,8 +102,8 @@ public static class LearnedStateCarryOver
 
         try
         {
-            // Re-validated as the new bundle will open it: its schema, every record's checksum.
-            using var copy = SampleStore.Open(targetDirectory, schema);
+            // Re-validated as the new bundle will open it: its schema and limits, every record's checksum.
+            using var copy = SampleStore.Open(targetDirectory, schema, limits);
             if (copy.Count != count)
             {
                 reason = string.Create(CultureInfo.InvariantCulture, $"{count - copy.Count} of {count} labelled samples did not survive the copy and stay only in the previous bundle's state");
