@@ -93,24 +93,6 @@ public static class DeployedBundles
         AtomicFile.WriteAllBytes(Path.Combine(root, ActiveFile), JsonSerializer.SerializeToUtf8Bytes(active, AgentJsonContext.Default.ActiveBundles));
     }
 
-    /// <summary>Deletes every slot but <paramref name="keep"/>; a folder in use by nothing is only disk space.</summary>
-    internal static void Prune(string root, IReadOnlyCollection<string?> keep)
-    {
-        if (!Directory.Exists(root))
-        {
-            return;
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(root))
-        {
-            var name = Path.GetFileName(directory);
-            if (IsValidSlot(name) && !keep.Contains(name))
-            {
-                TryDelete(directory);
-            }
-        }
-    }
-
     internal static void TryDelete(string directory)
     {
         try
