@@ -102,7 +102,7 @@ internal sealed class SampleSplit
             var total = (int)Math.Ceiling(minValidation / fraction);
             refusal = string.Create(
                 CultureInfo.InvariantCulture,
-                $"too few samples to validate: the split holds {validation} validation frames ({fraction:P0} of each class, of {parts.Count} distinct frames in {samples.Count} samples), fewer than the {minValidation} the quality gate needs. Label more parts (about {total} in all)");
+                $"too few samples to validate: the split holds {validation} validation samples ({fraction:P0} of each class, of {parts.Count} distinct frames in {samples.Count} samples; copies of a frame count once), fewer than the {minValidation} the quality gate needs. Label more parts (about {total} in all)");
             return null;
         }
 
