@@ -25,4 +25,16 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "{Count} inspection events were not published because the event queue was full.")]
     public static partial void EventsDropped(ILogger logger, long count);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Removed bundle slot {Slot}: {Reason}")]
+    public static partial void SlotRemoved(ILogger logger, string slot, string reason);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Deployment {DeploymentId}: {Reason}")]
+    public static partial void LearnedStateLeftBehind(ILogger logger, string deploymentId, string reason);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information, Message = "Deployment {DeploymentId} carried over {Samples} labelled samples and {Heads} head versions into slot {Slot}.")]
+    public static partial void LearnedStateCarried(ILogger logger, string deploymentId, int samples, int heads, string slot);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Bundle slots were not cleaned: {Reason}")]
+    public static partial void SlotsNotCleaned(ILogger logger, string reason);
 }

@@ -18,7 +18,7 @@ public static class DeployedBundles
     /// <summary>The folder under the state directory.</summary>
     public const string DirectoryName = "bundles";
 
-    private const string ActiveFile = "active.json";
+    internal const string ActiveFile = "active.json";
 
     /// <summary>
     /// The options to open the device with: <paramref name="configured"/> itself when no bundle was deployed, else a
@@ -91,24 +91,6 @@ public static class DeployedBundles
     {
         Directory.CreateDirectory(root);
         AtomicFile.WriteAllBytes(Path.Combine(root, ActiveFile), JsonSerializer.SerializeToUtf8Bytes(active, AgentJsonContext.Default.ActiveBundles));
-    }
-
-    /// <summary>Deletes every slot but <paramref name="keep"/>; a folder in use by nothing is only disk space.</summary>
-    internal static void Prune(string root, IReadOnlyCollection<string?> keep)
-    {
-        if (!Directory.Exists(root))
-        {
-            return;
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(root))
-        {
-            var name = Path.GetFileName(directory);
-            if (IsValidSlot(name) && !keep.Contains(name))
-            {
-                TryDelete(directory);
-            }
-        }
     }
 
     internal static void TryDelete(string directory)

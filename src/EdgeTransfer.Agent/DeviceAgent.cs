@@ -43,6 +43,7 @@ public sealed class DeviceAgent : IAsyncDisposable
     private readonly string _stateRoot;
     private readonly CommandRouter _router;
     private readonly DeploymentReceiver _receiver;
+    private readonly BundleInstaller _installer;
     private readonly Channel<InspectionEvent> _events = Channel.CreateBounded<InspectionEvent>(new BoundedChannelOptions(EventQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _countersLock = new();
@@ -112,6 +113,8 @@ public sealed class DeviceAgent : IAsyncDisposable
                 InstallAsync);
             _receiver.Register(_router, _options.MaxChunkSize);
             Connection.UseCommands(_router);
+            _installer = new BundleInstaller(_stateRoot, _logger);
+            _installer.RemoveUnreferenced(host);
         }
         catch
         {
@@ -466,9 +469,10 @@ public sealed class DeviceAgent : IAsyncDisposable
         }
 
         Runtime.Storage.StoredSample sample;
+        bool replaced;
         try
         {
-            sample = host.LabelLastFrame(request.Label, request.FrameId);
+            sample = host.LabelLastFrame(request.Label, request.FrameId, out replaced);
         }
         catch (InvalidSettingException ex)
         {
@@ -476,7 +480,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             throw new CommandException(CommandErrorCodes.NotFound, "frameId", ex.Message, ex);
         }
 
-        return Result(new LabelResult { FrameId = long.Parse(sample.FrameId, CultureInfo.InvariantCulture), Label = sample.Label, SampleId = sample.Id, Samples = host.Samples.Count }, AgentJsonContext.Default.LabelResult);
+        return Result(new LabelResult { FrameId = long.Parse(sample.FrameId, CultureInfo.InvariantCulture), Label = sample.Label, SampleId = sample.Id, Replaced = replaced, Samples = host.Samples.Count }, AgentJsonContext.Default.LabelResult);
     }
 
     private ValueTask<CommandResult> CollectAsync(CollectRequest request, CommandContext context, CancellationToken cancellationToken)
@@ -843,20 +847,13 @@ public sealed class DeviceAgent : IAsyncDisposable
             throw new CommandException(CommandErrorCodes.Busy, null, $"A training run is in progress on bundle {old.Bundle.BundleId}; deploy again after its result. Nothing was installed.");
         }
 
-        var root = DeployedBundles.RootOf(_stateRoot);
-        var slot = DeployedBundles.NextSlot(root);
-        DeviceHost fresh;
+        PreparedSlot prepared;
         try
         {
-            // Unpacked into a new folder the device names itself, verified file by file (sha256 against the
-            // manifest) by the archive reader, then opened completely (sessions made) while the old bundle inspects.
-            Artifacts.Bundles.BundleArchive.Unpack(received.ArchivePath, DeployedBundles.BundlePath(root, slot));
-            var options = DeployedBundles.WithPaths(old.Options, DeployedBundles.BundlePath(root, slot), DeployedBundles.StatePath(root, slot));
-            fresh = DeviceHost.Open(options, _loggers, _time);
+            prepared = _installer.Prepare(received, old, _loggers, _time);
         }
         catch (EdgeTransferException ex)
         {
-            DeployedBundles.TryDelete(Path.Combine(root, slot));
             AgentLog.BundleRefused(_logger, ex, received.DeploymentId, old.Bundle.BundleId, ex.Message);
             var code = ex is BundleException { Reason: var reason } && reason.Contains("sha256", StringComparison.OrdinalIgnoreCase)
                 ? CommandErrorCodes.DigestMismatch
@@ -864,6 +861,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             throw new CommandException(code, "bundle", $"The bundle of deployment '{received.DeploymentId}' was refused and {old.Bundle.BundleId} stays in service: {ex.Message}", ex);
         }
 
+        var fresh = prepared.Host;
         var oldLoop = old.Loop;
         var inspecting = oldLoop is not null;
         Detach();
@@ -880,7 +878,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         {
             // The new bundle opened but cannot inspect here (camera, GPIO): the old one goes back to work.
             await fresh.DisposeAsync();
-            DeployedBundles.TryDelete(Path.Combine(root, slot));
+            _installer.Discard(prepared.Slot);
             _ = _options.StartInspection?.Invoke(old) ?? old.StartInspection();
             Attach(old);
             AgentLog.BundleRefused(_logger, ex, received.DeploymentId, old.Bundle.BundleId, ex.Message);
@@ -894,23 +892,15 @@ public sealed class DeviceAgent : IAsyncDisposable
 
         Volatile.Write(ref _host, fresh);
         Attach(fresh);
-        // The slot the old host ran from, or null when it ran the bundle of device.json (which is never deleted).
-        var active = DeployedBundles.ReadActive(root)?.Active;
-        var previous = active is not null && DeployedBundles.IsValidSlot(active)
-            && string.Equals(Path.GetFullPath(old.Options.Bundle.Path), Path.GetFullPath(DeployedBundles.BundlePath(root, active)), StringComparison.Ordinal)
-            ? active
-            : null;
-        DeployedBundles.WriteActive(root, new ActiveBundles { Active = slot, Previous = previous });
+        var outcome = _installer.Commit(received, prepared, old);
         await old.DisposeAsync();
 
-        // The bundle before stays on disk for a rollback; older ones go.
-        DeployedBundles.Prune(root, [slot, previous]);
-        AgentLog.BundleInstalled(_logger, fresh.Bundle.BundleId, slot, old.Bundle.BundleId);
+        // The bundle before stays on disk for a rollback, and so do slots kept for what they learned; others go.
+        outcome = outcome with { Inspecting = loop is not null, Removed = _installer.RemoveUnreferenced(fresh) };
+        AgentLog.BundleInstalled(_logger, fresh.Bundle.BundleId, prepared.Slot, old.Bundle.BundleId);
         HostReplaced?.Invoke(this, new HostReplacedEventArgs(old.Bundle.BundleId, fresh));
         await PublishStatusAsync();
-        return CommandResult.Of(
-            new DeployOutcome { Installed = true, BundleId = fresh.Bundle.BundleId, PreviousBundleId = old.Bundle.BundleId, Slot = slot, HeadVersion = fresh.Heads.Current?.Number, Inspecting = loop is not null },
-            AgentJsonContext.Default.DeployOutcome);
+        return CommandResult.Of(outcome, AgentJsonContext.Default.DeployOutcome);
     }
 
     private static void RequireClass(DeviceHost host, string label, bool allowAuto)

@@ -120,6 +120,101 @@ public sealed class DeploymentReceiverTests : IDisposable
         Assert.Equal((CommandErrorCodes.InvalidValue, "chunks"), (reply.Error!.Code, reply.Error.Field));
     }
 
+    [Fact]
+    public async Task EveryChunkHeldAfterACrash_ThePlanAgainInstalls()
+    {
+        // Given the state kill -9 leaves just after the archive started to appear: plan, every chunk, a partial archive
+        var staging = _temp.Combine("staging");
+        var (archive, plan) = MakeArchive(5000, 1024);
+        using (var before = new TestDevice("d1", staging))
+        {
+            await Send(before, "deploy", ProtocolJson.Serialize(plan));
+            for (var i = 0; i < plan.Chunks.Count - 1; i++)
+            {
+                await Send(before, "deploy-chunk", Chunk(plan, archive, i));
+            }
+        }
+
+        var directory = Path.Combine(staging, plan.DeploymentId);
+        var last = plan.Chunks.Count - 1;
+        File.WriteAllBytes(Path.Combine(directory, $"chunk-{last:D6}.bin"), BundleChunker.ReadChunk(archive, plan.ChunkSize, last));
+        File.WriteAllBytes(Path.Combine(directory, "bundle.archive"), new byte[700]);
+
+        // When the device restarts and the fleet sends the same plan again
+        using var restarted = new TestDevice("d1", staging);
+        var reply = await Send(restarted, "deploy", ProtocolJson.Serialize(plan));
+
+        // Then the plan itself completes the deployment (no chunk is left to trigger it)
+        Assert.True(reply.Ok, reply.Error?.Message);
+        Assert.True(reply.Result!.Value.GetProperty("complete").GetBoolean());
+        var installed = Assert.Single(restarted.Installed);
+        Assert.Equal(plan.Sha256, Sha256.OfFile(installed.ArchivePath));
+        Assert.Empty(Directory.GetDirectories(staging));
+    }
+
+    [Fact]
+    public async Task SameArchiveWithAnotherChunkSize_RestartsStaging_AndCompletes()
+    {
+        // Given half of a deployment staged in 1 KiB chunks
+        var staging = _temp.Combine("staging");
+        var (archive, plan) = MakeArchive(6000, 1024);
+        using var device = new TestDevice("d1", staging);
+        await Send(device, "deploy", ProtocolJson.Serialize(plan));
+        for (var i = 0; i < 3; i++)
+        {
+            await Send(device, "deploy-chunk", Chunk(plan, archive, i));
+        }
+
+        // When the same archive (same id, same sha256) comes again in 2 KiB chunks
+        var replan = BundleChunker.Plan(archive, plan.DeploymentId, 2048, "line3");
+        var reply = await Send(device, "deploy", ProtocolJson.Serialize(replan));
+
+        // Then staging starts over for the new plan, and the new chunks complete it
+        Assert.True(reply.Ok, reply.Error?.Message);
+        Assert.Empty(reply.Result!.Value.GetProperty("received").EnumerateArray());
+        CommandReplyMessage last = null!;
+        for (var i = 0; i < replan.Chunks.Count; i++)
+        {
+            last = await Send(device, "deploy-chunk", Chunk(replan, archive, i));
+            Assert.True(last.Ok, last.Error?.Message);
+        }
+
+        Assert.True(last.Result!.Value.GetProperty("complete").GetBoolean());
+        Assert.Equal(plan.Sha256, Sha256.OfFile(Assert.Single(device.Installed).ArchivePath));
+    }
+
+    [Fact]
+    public async Task AnotherArchiveUnderTheSameId_IsRefused_NamingBothDigests()
+    {
+        using var device = new TestDevice("d1", _temp.Combine("staging"));
+        var (_, plan) = MakeArchive(3000, 1024);
+        var (_, other) = MakeArchive(3001, 1024);
+        await Send(device, "deploy", ProtocolJson.Serialize(plan));
+
+        var reply = await Send(device, "deploy", ProtocolJson.Serialize(other));
+
+        Assert.Equal((CommandErrorCodes.InvalidValue, "deploymentId"), (reply.Error!.Code, reply.Error.Field));
+        Assert.Contains(plan.Sha256, reply.Error.Message, StringComparison.Ordinal);
+        Assert.Contains(other.Sha256, reply.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DamagedPlanFile_IsTreatedAsNothingStaged()
+    {
+        var staging = _temp.Combine("staging");
+        var (archive, plan) = MakeArchive(2048, 1024);
+        Directory.CreateDirectory(Path.Combine(staging, plan.DeploymentId));
+        File.WriteAllText(Path.Combine(staging, plan.DeploymentId, "plan.json"), "{\"deploymentId\":");
+        using var device = new TestDevice("d1", staging);
+
+        var reply = await Send(device, "deploy", ProtocolJson.Serialize(plan));
+        await Send(device, "deploy-chunk", Chunk(plan, archive, 0));
+        var done = await Send(device, "deploy-chunk", Chunk(plan, archive, 1));
+
+        Assert.True(reply.Ok, reply.Error?.Message);
+        Assert.True(done.Result!.Value.GetProperty("complete").GetBoolean());
+    }
+
     internal (string Archive, DeployRequest Plan) MakeArchive(int size, int chunkSize, string id = "dep-1")
     {
         var archive = _temp.Combine($"bundle-{Guid.NewGuid():N}.tar");

@@ -15,8 +15,20 @@ public sealed record DeployOutcome
     /// <summary>The device's own name of the folder it was unpacked to (<c>b0002</c>).</summary>
     public string Slot { get; init; } = "";
 
-    /// <summary>The head version in service (the new bundle's initial head).</summary>
+    /// <summary>The head version in service: the learned one when heads were carried over, else the new bundle's initial head.</summary>
     public long? HeadVersion { get; init; }
+
+    /// <summary>Labelled samples carried over into the new bundle's state (re-validated with its schema).</summary>
+    public int SamplesCarried { get; init; }
+
+    /// <summary>Head versions carried over (same numbers; each checked against the new bundle's head and graph).</summary>
+    public IReadOnlyList<int> HeadsCarried { get; init; } = [];
+
+    /// <summary>Why learned samples or heads were not carried over and where they are kept, or null when nothing was left behind.</summary>
+    public string? NotCarriedOver { get; init; }
+
+    /// <summary>Slots deleted after this deployment, each with what it held and why it could go.</summary>
+    public IReadOnlyList<string> Removed { get; init; } = [];
 
     /// <summary>Whether inspection runs on the new bundle.</summary>
     public bool Inspecting { get; init; }

@@ -9,8 +9,11 @@ public sealed record LabelResult
     /// <summary>The class it was stored as.</summary>
     public string Label { get; init; } = "";
 
-    /// <summary>The store's id of the new sample.</summary>
+    /// <summary>The store's id of the sample that holds the frame.</summary>
     public long SampleId { get; init; }
+
+    /// <summary>Whether the frame had a sample already and only its label changed (a frame is stored once).</summary>
+    public bool Replaced { get; init; }
 
     /// <summary>Samples in the store now.</summary>
     public int Samples { get; init; }

@@ -59,7 +59,7 @@ public sealed class DeploymentReceiver
         var chunkLimit = BundleChunker.ChunkPayloadLimit(maxChunkSize);
         var planForLargestBundle = ((Options.MaxBundleBytes / maxChunkSize) + 1) * 70 + 4096;
         var planLimit = (int)Math.Min(8 << 20, Math.Max(Math.Max(router.Options.MaxPayloadBytes, chunkLimit), planForLargestBundle));
-        router.Register("deploy", ProtocolJsonContext.Default.DeployRequest, (r, c, t) => BeginAsync(r, maxChunkSize), planLimit);
+        router.Register("deploy", ProtocolJsonContext.Default.DeployRequest, (r, c, t) => BeginAsync(r, maxChunkSize, t), planLimit);
         router.Register("deploy-chunk", ProtocolJsonContext.Default.DeployChunkRequest, ChunkAsync, chunkLimit);
     }
 
@@ -72,7 +72,7 @@ public sealed class DeploymentReceiver
         return plan is null ? null : Status(plan, directory);
     }
 
-    private ValueTask<CommandResult> BeginAsync(DeployRequest request, int maxChunkSize)
+    private async ValueTask<CommandResult> BeginAsync(DeployRequest request, int maxChunkSize, CancellationToken cancellationToken)
     {
         if (request.Size > Options.MaxBundleBytes)
         {
@@ -88,7 +88,13 @@ public sealed class DeploymentReceiver
         var existing = ReadPlan(directory);
         if (existing is not null && !SamePlan(existing, request))
         {
-            throw new CommandException(CommandErrorCodes.InvalidValue, "deploymentId", $"deploymentId: '{request.DeploymentId}' is staged with another archive (sha256 {Sha256.Abbreviate(existing.Sha256)}, not {Sha256.Abbreviate(request.Sha256)}); use a new deployment id.");
+            if (existing.Size != request.Size || existing.Sha256 != request.Sha256)
+            {
+                throw new CommandException(CommandErrorCodes.InvalidValue, "deploymentId", $"deploymentId: '{request.DeploymentId}' is staged with another archive (sha256 {existing.Sha256}, {existing.Size:N0} bytes; this plan: sha256 {request.Sha256}, {request.Size:N0} bytes); use a new deployment id.");
+            }
+
+            // The same archive cut into other chunks: the chunks held do not fit the new plan, so staging starts over.
+            existing = null;
         }
 
         if (existing is null)
@@ -104,7 +110,16 @@ public sealed class DeploymentReceiver
             AtomicFile.WriteAllBytes(Path.Combine(directory, PlanFile), JsonSerializer.SerializeToUtf8Bytes(request, ProtocolJsonContext.Default.DeployRequest));
         }
 
-        return ValueTask.FromResult(CommandResult.Of(Status(request, directory), ProtocolJsonContext.Default.DeploymentStatus));
+        var status = Status(request, directory);
+        if (status.Received.Count < request.Chunks.Count)
+        {
+            return CommandResult.Of(status, ProtocolJsonContext.Default.DeploymentStatus);
+        }
+
+        // Every chunk is held already (the device stopped after the last chunk, before the install finished):
+        // no chunk will come to trigger the install, so the plan does.
+        var outcome = await CompleteAsync(request, directory, cancellationToken);
+        return CommandResult.Of(status with { Complete = true, Outcome = outcome.Value }, ProtocolJsonContext.Default.DeploymentStatus);
     }
 
     private async ValueTask<CommandResult> ChunkAsync(DeployChunkRequest request, CommandContext context, CancellationToken cancellationToken)
@@ -200,7 +215,21 @@ public sealed class DeploymentReceiver
     private static DeployRequest? ReadPlan(string directory)
     {
         var path = Path.Combine(directory, PlanFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), ProtocolJsonContext.Default.DeployRequest) : null;
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), ProtocolJsonContext.Default.DeployRequest);
+        }
+        catch (JsonException)
+        {
+            // Written atomically, so only a hand edit or a damaged disk gets here: treated as nothing staged,
+            // and the next plan for this id starts the staging over.
+            return null;
+        }
     }
 
     private static string ChunkPath(string directory, int index) => Path.Combine(directory, $"chunk-{index:D6}.bin");

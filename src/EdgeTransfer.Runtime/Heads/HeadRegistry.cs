@@ -33,7 +33,7 @@ public sealed class HeadRegistry : IDisposable
     public const string PointerFileName = "current";
 
     private const string KeyVersion = "headVersion";
-    private const string KeyBundle = "registry.bundleId";
+    internal const string KeyBundle = "registry.bundleId";
     private const string KeyCreated = "registry.createdAt";
     private const string KeySource = "registry.source";
     private const string KeyPrevious = "registry.previous";

@@ -26,6 +26,7 @@ public sealed class DeviceHost : IAsyncDisposable
     private readonly ILoggerFactory? _loggers;
     private readonly TimeProvider _time;
     private readonly Lock _collectGate = new();
+    private readonly FrameLabels _frames;
     private InspectionLoop? _loop;
     private IFrameSource? _source;
     private ITrigger? _trigger;
@@ -44,6 +45,7 @@ public sealed class DeviceHost : IAsyncDisposable
         Trainer = trainer;
         _loggers = loggers;
         _time = time;
+        _frames = new FrameLabels(samples);
         Trainer.HeadPromoted += (_, e) => Pipeline.SwapHead(e.Head, e.Version.Name);
     }
 
@@ -192,7 +194,18 @@ public sealed class DeviceHost : IAsyncDisposable
     /// <param name="frameId">The frame the technician saw; null for the last one.</param>
     /// <returns>The stored sample.</returns>
     /// <exception cref="InvalidSettingException">No frame has been inspected yet, the frame is no longer the last one, or the label is not a class.</exception>
-    public StoredSample LabelLastFrame(string label, long? frameId = null)
+    public StoredSample LabelLastFrame(string label, long? frameId = null) => LabelLastFrame(label, frameId, out _);
+
+    /// <summary>
+    /// Labels the last inspected frame; a frame that has a sample already (labelled or collected before) keeps that one
+    /// sample, with the new label, instead of getting a copy.
+    /// </summary>
+    /// <param name="label">A class of the bundle.</param>
+    /// <param name="frameId">The frame the technician saw; null for the last one.</param>
+    /// <param name="replaced">Whether the frame had a sample already, whose label was replaced.</param>
+    /// <returns>The sample that holds the frame.</returns>
+    /// <exception cref="InvalidSettingException">No frame has been inspected yet, the frame is no longer the last one, or the label is not a class.</exception>
+    public StoredSample LabelLastFrame(string label, long? frameId, out bool replaced)
     {
         var last = Pipeline.GetLastFrame()
             ?? throw new InvalidSettingException("frameId", "no frame has been inspected yet; start inspection first.");
@@ -201,7 +214,7 @@ public sealed class DeviceHost : IAsyncDisposable
             throw new InvalidSettingException("frameId", string.Create(CultureInfo.InvariantCulture, $"frame {wanted} is no longer available; the last frame is {last.FrameId}. Label the last frame or omit frameId."));
         }
 
-        var sample = Samples.Add(label, last.Features, last.FrameId.ToString(CultureInfo.InvariantCulture));
+        (var sample, replaced) = _frames.Label(label, last.Features, last.FrameId.ToString(CultureInfo.InvariantCulture));
         SampleStored?.Invoke(this, sample);
         return sample;
     }
@@ -326,7 +339,7 @@ public sealed class DeviceHost : IAsyncDisposable
             return;
         }
 
-        var sample = Samples.Add(label, last.Features, last.FrameId.ToString(CultureInfo.InvariantCulture));
+        var (sample, _) = _frames.Label(label, last.Features, last.FrameId.ToString(CultureInfo.InvariantCulture));
         SampleStored?.Invoke(this, sample);
         if (session.Count())
         {

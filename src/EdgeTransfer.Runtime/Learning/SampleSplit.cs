@@ -7,7 +7,8 @@ namespace EdgeTransfer.Runtime.Learning;
 
 /// <summary>
 /// The checks that come before any training, and the seeded stratified split of a <see cref="SampleSet"/> into
-/// training and validation samples: every labelled class is in both, so the quality gate sees every class.
+/// training and validation samples: every labelled class is in both, so the quality gate sees every class, and every
+/// copy of one frame is on the same side.
 /// </summary>
 internal sealed class SampleSplit
 {
@@ -56,8 +57,16 @@ internal sealed class SampleSplit
             return null;
         }
 
-        var counts = samples.CountsByClassIndex;
-        var labelled = Enumerable.Range(0, counts.Count).Where(c => counts[c] > 0).ToList();
+        // Parts, not copies: samples with the same features are one frame stored more than once (before labelling
+        // replaced labels), and a frame on both sides of the split would let validation grade what training saw.
+        var parts = SamplePart.Group(samples);
+        var counts = new int[classes.Count];
+        foreach (var part in parts)
+        {
+            counts[part.ClassIndex]++;
+        }
+
+        var labelled = Enumerable.Range(0, counts.Length).Where(c => counts[c] > 0).ToList();
         if (labelled.Count == 0)
         {
             refusal = "the sample store is empty; label parts of at least two classes";
@@ -76,11 +85,11 @@ internal sealed class SampleSplit
         {
             refusal = string.Create(
                 CultureInfo.InvariantCulture,
-                $"too few samples to split: {string.Join(", ", thin.Select(c => $"'{classes[c]}' has {counts[c]}"))}; each labelled class needs at least {perClass} ({minValidationPerClass} for validation, {minTrainingPerClass} for training). Label {string.Join(", ", thin.Select(c => $"{perClass - counts[c]} more '{classes[c]}'"))}");
+                $"too few samples to split: {string.Join(", ", thin.Select(c => $"'{classes[c]}' has {counts[c]} distinct frames"))}; each labelled class needs at least {perClass} ({minValidationPerClass} for validation, {minTrainingPerClass} for training). Label {string.Join(", ", thin.Select(c => $"{perClass - counts[c]} more '{classes[c]}'"))}");
             return null;
         }
 
-        var validationCounts = new int[counts.Count];
+        var validationCounts = new int[counts.Length];
         foreach (var c in labelled)
         {
             var planned = (int)Math.Round(counts[c] * fraction, MidpointRounding.AwayFromZero);
@@ -93,11 +102,11 @@ internal sealed class SampleSplit
             var total = (int)Math.Ceiling(minValidation / fraction);
             refusal = string.Create(
                 CultureInfo.InvariantCulture,
-                $"too few samples to validate: the split holds {validation} validation samples ({fraction:P0} of each class, of {samples.Count} samples), fewer than the {minValidation} the quality gate needs. Label more parts (about {total} in all)");
+                $"too few samples to validate: the split holds {validation} validation samples ({fraction:P0} of each class, of {parts.Count} distinct frames in {samples.Count} samples; copies of a frame count once), fewer than the {minValidation} the quality gate needs. Label more parts (about {total} in all)");
             return null;
         }
 
-        return Split(samples, validationCounts, seed);
+        return Split(samples, parts, validationCounts, seed);
     }
 
     private static string? Check(SampleSet samples, int featureSize, IReadOnlyList<string> classes)
@@ -125,42 +134,56 @@ internal sealed class SampleSplit
         return null;
     }
 
-    private static SampleSplit Split(SampleSet samples, int[] validationCounts, int seed)
+    private static SampleSplit Split(SampleSet samples, IReadOnlyList<SamplePart> parts, int[] validationParts, int seed)
     {
-        var classCount = validationCounts.Length;
-        var byClass = new List<int>[classCount];
+        var classCount = validationParts.Length;
+        var byClass = new List<SamplePart>[classCount];
         for (var c = 0; c < classCount; c++)
         {
             byClass[c] = [];
         }
 
-        for (var i = 0; i < samples.Count; i++)
+        foreach (var part in parts)
         {
-            byClass[samples.Labels[i]].Add(i);
+            byClass[part.ClassIndex].Add(part);
         }
 
         var rng = new SplitMix64(unchecked((ulong)seed) ^ 0x5EED_5A17_0000_0000UL);
         var training = new List<int>(samples.Count);
         var validation = new List<int>();
         var trainingCounts = new int[classCount];
+        var validationCounts = new int[classCount];
         for (var c = 0; c < classCount; c++)
         {
-            var rows = byClass[c];
-            // Fisher–Yates per class, then the first k go to validation: a seeded, stratified draw.
-            for (var i = rows.Count - 1; i > 0; i--)
+            var group = byClass[c];
+            // Fisher–Yates per class over parts, then the first k parts go to validation: a seeded, stratified draw
+            // in which every copy of a frame follows its part.
+            for (var i = group.Count - 1; i > 0; i--)
             {
                 var j = rng.NextInt(i + 1);
-                (rows[i], rows[j]) = (rows[j], rows[i]);
+                (group[i], group[j]) = (group[j], group[i]);
             }
 
-            validation.AddRange(rows.Take(validationCounts[c]));
-            training.AddRange(rows.Skip(validationCounts[c]));
-            trainingCounts[c] = rows.Count - validationCounts[c];
+            for (var i = 0; i < group.Count; i++)
+            {
+                var side = i < validationParts[c] ? validation : training;
+                side.AddRange(group[i].Rows);
+            }
         }
 
-        // Store order inside each part: the trainer shuffles every epoch anyway, and this keeps the split readable.
+        // Store order inside each side: the trainer shuffles every epoch anyway, and this keeps the split readable.
         training.Sort();
         validation.Sort();
+        foreach (var row in training)
+        {
+            trainingCounts[samples.Labels[row]]++;
+        }
+
+        foreach (var row in validation)
+        {
+            validationCounts[samples.Labels[row]]++;
+        }
+
         return new SampleSplit(Gather(samples, training), Gather(samples, validation), trainingCounts, validationCounts);
     }
 

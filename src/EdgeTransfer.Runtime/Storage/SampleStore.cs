@@ -31,8 +31,8 @@ namespace EdgeTransfer.Runtime.Storage;
 /// </remarks>
 public sealed class SampleStore : IDisposable
 {
-    private const string SegmentPrefix = "seg-";
-    private const string SegmentExtension = ".ets";
+    internal const string SegmentPrefix = "seg-";
+    internal const string SegmentExtension = ".ets";
     private const int MaxFrameIdBytes = 200;
     private const long MaxSegmentReadBytes = int.MaxValue - 64;
 

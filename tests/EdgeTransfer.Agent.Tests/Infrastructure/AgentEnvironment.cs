@@ -15,7 +15,7 @@ namespace EdgeTransfer.Agent.Tests.Infrastructure;
 /// </summary>
 public sealed class AgentEnvironment : IAsyncLifetime, IDisposable
 {
-    public static readonly string[] Devices = ["d-kill", "d-cmd", "d-bad", "d-deploy", "d-tamper", "d-outage", "d-idle"];
+    public static readonly string[] Devices = ["d-kill", "d-cmd", "d-bad", "d-deploy", "d-tamper", "d-outage", "d-idle", "d-carry", "d-classes", "d-crash"];
 
     /// <summary>The broker user of every device: "{fleet}/{device}", as the shipped ACL expects.</summary>
     public static string[] BrokerUsers => [.. Devices.Select(d => $"{DeviceUnderTest.Fleet}/{d}")];
@@ -32,6 +32,11 @@ public sealed class AgentEnvironment : IAsyncLifetime, IDisposable
     public string TamperedArchive => _root.Combine("bundle-tampered.tar.gz");
 
     public string SecondBundleId { get; private set; } = "";
+
+    /// <summary>The first bundle with its classes in another order (same backbone and head shapes): labels mean other classes.</summary>
+    public string ReorderedArchive => _root.Combine("bundle-c.tar.gz");
+
+    public string ReorderedBundleId { get; private set; } = "";
 
     public string PasswordFile => _root.Combine("password");
 
@@ -50,6 +55,8 @@ public sealed class AgentEnvironment : IAsyncLifetime, IDisposable
         });
         SecondBundleId = CopyWithNewId(BundleDirectory, SecondBundleDirectory, "second");
         BundleArchive.Pack(SecondBundleDirectory, SecondArchive);
+        ReorderedBundleId = CopyWithNewId(BundleDirectory, _root.Combine("bundle-c"), "reordered", ["good", "dent", "scratch", "stain"]);
+        BundleArchive.Pack(_root.Combine("bundle-c"), ReorderedArchive);
         WriteTamperedArchive(SecondBundleDirectory, TamperedArchive);
         File.WriteAllText(PasswordFile, MosquittoBroker.Password + "\n");
         if (!OperatingSystem.IsWindows())
@@ -76,7 +83,7 @@ public sealed class AgentEnvironment : IAsyncLifetime, IDisposable
     public void Dispose() => _root.Dispose();
 
     /// <summary>Copies a bundle and gives it a new id (the manifest is not hashed; the files it lists are unchanged).</summary>
-    private static string CopyWithNewId(string source, string target, string suffix)
+    private static string CopyWithNewId(string source, string target, string suffix, IReadOnlyList<string>? classes = null)
     {
         Directory.CreateDirectory(target);
         foreach (var file in Directory.EnumerateFiles(source))
@@ -87,7 +94,7 @@ public sealed class AgentEnvironment : IAsyncLifetime, IDisposable
         var path = Path.Combine(target, BundleManifest.FileName);
         var manifest = BundleManifest.Parse(File.ReadAllText(path), target);
         var id = manifest.BundleId + "-" + suffix;
-        File.WriteAllText(path, (manifest with { BundleId = id }).ToJson());
+        File.WriteAllText(path, (manifest with { BundleId = id, Classes = classes ?? manifest.Classes }).ToJson());
         _ = BundleReader.Open(target);
         return id;
     }

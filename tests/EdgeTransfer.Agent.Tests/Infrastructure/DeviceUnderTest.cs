@@ -88,9 +88,11 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
     }
 
     /// <summary>Stops the device program (clean shutdown) and starts it again on the same folder.</summary>
-    public async Task RestartAsync()
+    /// <param name="whileStopped">Changes the device folder while the program is not running (the state a crash leaves).</param>
+    public async Task RestartAsync(Action? whileStopped = null)
     {
         await Agent.DisposeAsync();
+        whileStopped?.Invoke();
         await OpenAsync();
     }
 

@@ -1,0 +1,50 @@
+using EdgeTransfer.Runtime.Storage;
+
+namespace EdgeTransfer.Runtime.Learning;
+
+/// <summary>
+/// One frame of a <see cref="SampleSet"/>: the rows that hold the same features (copies stored before a second label
+/// replaced the first). Its class is that of its first row, so a part is never split across classes or sides.
+/// </summary>
+/// <param name="ClassIndex">The class the part is drawn for.</param>
+/// <param name="Rows">Its rows in the sample set, ascending.</param>
+internal sealed record SamplePart(int ClassIndex, IReadOnlyList<int> Rows)
+{
+    /// <summary>Groups the rows of <paramref name="samples"/> into parts, in the order of their first rows.</summary>
+    /// <param name="samples">The samples.</param>
+    public static IReadOnlyList<SamplePart> Group(SampleSet samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var parts = new List<List<int>>();
+        var byKey = new Dictionary<ulong, List<int>>();
+        for (var row = 0; row < samples.Count; row++)
+        {
+            var features = samples.FeaturesOf(row);
+            var key = FeatureDigest.Of(features);
+            if (!byKey.TryGetValue(key, out var candidates))
+            {
+                byKey[key] = candidates = [];
+            }
+
+            List<int>? part = null;
+            foreach (var candidate in candidates)
+            {
+                if (FeatureDigest.Same(samples.FeaturesOf(parts[candidate][0]), features))
+                {
+                    part = parts[candidate];
+                    break;
+                }
+            }
+
+            if (part is null)
+            {
+                candidates.Add(parts.Count);
+                parts.Add(part = []);
+            }
+
+            part.Add(row);
+        }
+
+        return [.. parts.Select(p => new SamplePart((int)samples.Labels[p[0]], p))];
+    }
+}
