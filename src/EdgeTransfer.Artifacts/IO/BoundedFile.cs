@@ -52,6 +52,37 @@ public static partial class BoundedFile
         return null;
     }
 
+    /// <summary>
+    /// Why <paramref name="path"/> (inside <paramref name="root"/>) leads out of <paramref name="root"/> through a
+    /// symbolic link (the file itself or a folder between), or null. Links that stay inside are allowed.
+    /// </summary>
+    /// <param name="root">The directory the file must stay in (a state or bundle directory).</param>
+    /// <param name="path">The file.</param>
+    public static string? LinkProblem(string root, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var full = Path.GetFullPath(path);
+        for (var current = full; current.Length > fullRoot.Length && RelativePath.IsInside(fullRoot, current); current = Path.GetDirectoryName(current)!)
+        {
+            // FileInfo reads the link itself (lstat) whether it names a file or a folder.
+            var link = new FileInfo(current);
+            if (link.LinkTarget is null)
+            {
+                continue;
+            }
+
+            var target = link.ResolveLinkTarget(returnFinalTarget: true);
+            if (target is null || !RelativePath.IsInside(fullRoot, Path.GetFullPath(target.FullName)))
+            {
+                return $"it is {(current == full ? string.Empty : "inside ")}a symbolic link that leads out of '{fullRoot}'; files there must lie inside it, so it is not read.";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Opens a regular file of at most <paramref name="maxBytes"/> for reading, after checking it.</summary>
     /// <param name="path">The file.</param>
     /// <param name="maxBytes">The largest size accepted.</param>
