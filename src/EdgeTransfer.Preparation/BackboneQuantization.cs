@@ -1,5 +1,6 @@
 using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Artifacts.Preprocessing;
+using EdgeTransfer.Imaging.Datasets;
 using EdgeTransfer.Onnx.Protos;
 using EdgeTransfer.Onnx.Quantization;
 using EdgeTransfer.Quantization;
@@ -39,9 +40,9 @@ public static class BackboneQuantization
         var report = result.Quantization.Report;
         log($"quantize   {result.Calibration.ImagesUsed} calibration images ({images.Description}), {images.SkippedCount} skipped; " +
             $"{report.QuantizedNodeCount} nodes int8, {report.AbsorbedReluCount} Relu absorbed, float ops: {(report.FloatOps.Count == 0 ? "none" : string.Join(", ", report.FloatOps.Select(f => f.OpType)))}");
-        foreach (var skipped in images.Skipped.Take(5))
+        foreach (var line in SkippedImageSummary.Lines(images.Skipped))
         {
-            log($"  skipped  {skipped.Path}: {skipped.Reason}");
+            log($"  skipped  {line}");
         }
 
         return new QuantizedBackbone(result.Quantization.Model, new QuantizationInfo

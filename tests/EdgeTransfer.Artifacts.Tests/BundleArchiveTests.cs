@@ -150,6 +150,110 @@ public class BundleArchiveTests
         Assert.DoesNotContain(Directory.EnumerateDirectories(temp.Path), d => Path.GetFileName(d).StartsWith('.'));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Unpack_RefusesFileTheManifestDoesNotList_NamingIt_AndLeavesNothing(bool beforeManifest)
+    {
+        // Given an archive with a valid bundle plus a file the manifest does not list, before or after the manifest
+        using var temp = new TempDirectory();
+        var dir = temp.Combine("src");
+        TestBundles.Write(dir);
+        var archive = temp.Combine("junk.tar.gz");
+        WriteArchive(archive, tar =>
+        {
+            var junk = new PaxTarEntry(TarEntryType.RegularFile, "junk.bin") { DataStream = new MemoryStream(new byte[64 * 1024]) };
+            if (beforeManifest)
+            {
+                tar.WriteEntry(junk);
+            }
+
+            tar.WriteEntry(Path.Combine(dir, BundleManifest.FileName), BundleManifest.FileName);
+            foreach (var file in Directory.GetFiles(dir).Where(f => !f.EndsWith(BundleManifest.FileName, StringComparison.Ordinal)))
+            {
+                tar.WriteEntry(file, Path.GetFileName(file));
+            }
+
+            if (!beforeManifest)
+            {
+                tar.WriteEntry(junk);
+            }
+        });
+        Directory.CreateDirectory(temp.Combine("work"));
+
+        // When it is unpacked
+        var error = Assert.Throws<BundleException>(() => BundleArchive.Unpack(archive, temp.Combine("work", "out")));
+
+        // Then the file is named as not listed, and nothing is installed, not even in part
+        Assert.Equal("junk.bin", error.FileName);
+        Assert.Contains("is not listed in the manifest", error.Reason, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Combine("work")));
+    }
+
+    [Fact]
+    public void Unpack_RefusesListedFileLargerThanListed_BeforeWritingIt()
+    {
+        // Given an archive whose checkpoint entry is bigger than the manifest lists
+        using var temp = new TempDirectory();
+        var dir = temp.Combine("src");
+        var manifest = TestBundles.Write(dir);
+        var checkpoint = manifest.FindFile(BundleRoles.Checkpoint)!;
+        var archive = temp.Combine("big.tar.gz");
+        WriteArchive(archive, tar =>
+        {
+            tar.WriteEntry(Path.Combine(dir, BundleManifest.FileName), BundleManifest.FileName);
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, checkpoint.Path) { DataStream = new MemoryStream(new byte[checkpoint.Bytes + (1 << 20)]) });
+        });
+
+        // When it is unpacked
+        var error = Assert.Throws<BundleException>(() => BundleArchive.Unpack(archive, temp.Combine("out")));
+
+        // Then the file and both sizes are named, and nothing is left
+        Assert.Equal(checkpoint.Path, error.FileName);
+        Assert.Contains($"has {checkpoint.Bytes + (1 << 20)} bytes, the manifest lists {checkpoint.Bytes}", error.Reason, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+        Assert.Empty(TestBundles.HiddenSiblings(temp.Combine("out")));
+    }
+
+    [Fact]
+    public void Unpack_RefusesOversizedManifest_AndArchiveWithoutManifest()
+    {
+        // Given an archive whose manifest entry is larger than any manifest, and one without a manifest
+        using var temp = new TempDirectory();
+        var huge = temp.Combine("huge.tar.gz");
+        WriteArchive(huge, tar => tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, BundleManifest.FileName) { DataStream = new MemoryStream(new byte[BundleManifest.MaxFileBytes + 1]) }));
+        var none = temp.Combine("none.tar.gz");
+        WriteArchive(none, tar => tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "backbone.onnx") { DataStream = new MemoryStream(new byte[16]) }));
+
+        // When they are unpacked
+        var tooLarge = Assert.Throws<BundleException>(() => BundleArchive.Unpack(huge, temp.Combine("out")));
+        var missing = Assert.Throws<BundleException>(() => BundleArchive.Unpack(none, temp.Combine("out")));
+
+        // Then each says why, and nothing is left
+        Assert.Contains("more than a manifest may have", tooLarge.Reason, StringComparison.Ordinal);
+        Assert.Contains("is missing from the archive", missing.Reason, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Fact]
+    public void Unpack_RefusesFileThenFileInsideIt_WithAClearError()
+    {
+        // Given an archive holding a valid bundle, then a file "x" and then "x/y"
+        using var temp = new TempDirectory();
+        var archive = ArchiveWithValidBundle(temp, tar =>
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "x") { DataStream = new MemoryStream("a"u8.ToArray()) });
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "x/y") { DataStream = new MemoryStream("b"u8.ToArray()) });
+        });
+
+        // When it is unpacked
+        var error = Assert.Throws<BundleException>(() => BundleArchive.Unpack(archive, temp.Combine("out")));
+
+        // Then it is a bundle error naming the first stray file, not an I/O exception
+        Assert.Equal("x", error.FileName);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
     [Fact]
     public void Unpack_RefusesNonEmptyTarget_WithoutOverwrite()
     {

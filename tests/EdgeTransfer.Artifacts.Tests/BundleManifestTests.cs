@@ -61,6 +61,16 @@ public class BundleManifestTests
     [InlineData("bundle-id", "'bundleId'", "expected 1–128 letters")]
     [InlineData("created-at", "'createdAt'", "expected a UTC time")]
     [InlineData("manifest-listed", "'files[0].path'", "is listed twice (or is the manifest itself)")]
+    [InlineData("version-text", "'formatVersion'", "expected a whole number from 1 to 2, got \"1\"")]
+    [InlineData("version-null", "'formatVersion'", "expected a whole number from 1 to 2, got null")]
+    [InlineData("version-object", "'formatVersion'", "expected a whole number from 1 to 2, got an object")]
+    [InlineData("version-fraction", "'formatVersion'", "expected a whole number from 1 to 2, got 1.5")]
+    [InlineData("version-missing", "'formatVersion'", "is missing; expected 1 to 2")]
+    [InlineData("no-files", "'files'", "is missing")]
+    [InlineData("files-null", "'files'", "got null")]
+    [InlineData("no-float-ops", "'quantization.floatOps'", "is missing")]
+    [InlineData("float-ops-null", "'quantization.floatOps'", "got null")]
+    [InlineData("file-under-file", "'files[1].path'", "inside \"backbone.onnx\", which is a file")]
     public void Parse_RejectsBadManifest_NamingKeyAndReason(string mistake, string key, string reason)
     {
         // Given a valid manifest with one mistake
@@ -140,6 +150,16 @@ public class BundleManifestTests
             case "bundle-id": root["bundleId"] = "a/b"; break;
             case "created-at": root["createdAt"] = "yesterday"; break;
             case "manifest-listed": files[0]!["path"] = "manifest.json"; break;
+            case "version-text": root["formatVersion"] = "1"; break;
+            case "version-null": root["formatVersion"] = null; break;
+            case "version-object": root["formatVersion"] = new JsonObject { ["major"] = 1 }; break;
+            case "version-fraction": root["formatVersion"] = 1.5; break;
+            case "version-missing": root.Remove("formatVersion"); break;
+            case "no-files": root.Remove("files"); break;
+            case "files-null": root["files"] = null; break;
+            case "no-float-ops": root["quantization"]!.AsObject().Remove("floatOps"); break;
+            case "float-ops-null": root["quantization"]!["floatOps"] = null; break;
+            case "file-under-file": files[1]!["path"] = files[0]!["path"]!.GetValue<string>() + "/y"; break;
             default: throw new ArgumentOutOfRangeException(nameof(mistake), mistake, null);
         }
     }

@@ -127,6 +127,42 @@ public class CheckpointFileTests
     }
 
     [Fact]
+    public void Read_NeverShowsWhatAFileThatIsNotACheckpointHolds()
+    {
+        // Given a secret file where a checkpoint should be
+        using var temp = new TempDirectory();
+        var path = temp.Combine("v0001.etck");
+        File.WriteAllText(path, "root:$6$SECRET-HASH:19000:0:99999:7:::" + new string('x', 64));
+
+        // When it is read as one
+        var error = Assert.Throws<CheckpointException>(() => CheckpointFile.Read(path));
+
+        // Then the error says what is wrong without quoting a byte of it
+        Assert.Contains("does not start with \"ETCK\"", error.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("root", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_InsideADirectory_RefusesALinkLeadingOutOfIt()
+    {
+        // Given a checkpoint-named link in a state folder pointing at a file outside it
+        using var temp = new TempDirectory();
+        var secret = temp.Combine("shadow");
+        File.WriteAllText(secret, "root:secret");
+        var state = temp.Combine("state");
+        Directory.CreateDirectory(state);
+        var link = Path.Combine(state, "v0001.etck");
+        File.CreateSymbolicLink(link, secret);
+
+        // When it is read as a state file of that folder
+        var error = Assert.Throws<CheckpointException>(() => CheckpointFile.Read(link, state));
+
+        // Then the link is refused before its target is read
+        Assert.Contains("symbolic link that leads out of", error.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("root", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_RejectsOtherVersion()
     {
         // Given a checkpoint whose version field says 2

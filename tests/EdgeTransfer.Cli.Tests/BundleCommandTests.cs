@@ -72,6 +72,30 @@ public class BundleCommandTests : IClassFixture<PreparedBundleFixture>
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 
+    [Fact]
+    public void Unpack_Exits1_NamingAFileTheManifestDoesNotList_AndWritesNothing()
+    {
+        // Given the archive of a bundle whose folder also holds a file the manifest does not list, packed by tar
+        using var dir = new TempDirectory();
+        var copy = CopyBundle(dir);
+        File.WriteAllBytes(Path.Combine(copy, "junk.bin"), new byte[256 * 1024]);
+        var archive = dir.Combine("bundle.tar.gz");
+        using (var file = File.Create(archive))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            System.Formats.Tar.TarFile.CreateFromDirectory(copy, gzip, includeBaseDirectory: false);
+        }
+
+        // When it is unpacked
+        var unpack = CliRunner.Run("bundle", "unpack", archive, dir.Combine("unpacked"));
+
+        // Then the file is named on stderr, the exit code is 1, and no folder was made
+        Assert.True(unpack.ExitCode == ExitCodes.Failure, unpack.ToString());
+        Assert.Contains("junk.bin is not listed in the manifest", unpack.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("junk.bin", unpack.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("unpacked")));
+    }
+
     private string CopyBundle(TempDirectory dir)
     {
         var copy = dir.Combine("bundle");

@@ -80,36 +80,31 @@ public static class CheckpointFile
 
     /// <summary>Reads and verifies the checkpoint at <paramref name="path"/>.</summary>
     /// <param name="path">The checkpoint file.</param>
-    /// <exception cref="CheckpointException">The file is missing, truncated, changed, of another format or version.</exception>
+    /// <exception cref="CheckpointException">The file is missing, not a regular file, too large, truncated, changed, of another format or version.</exception>
     public static HeadCheckpoint Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] content;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                throw new CheckpointException(path, "the file does not exist.");
-            }
-
-            if (info.Length > MaxFileBytes)
-            {
-                throw new CheckpointException(path, $"it has {info.Length} bytes, more than the {MaxFileBytes} a checkpoint may have.");
-            }
-
-            content = File.ReadAllBytes(path);
-        }
-        catch (IOException ex)
-        {
-            throw new CheckpointException(path, $"the file cannot be read: {ex.Message}", ex);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new CheckpointException(path, $"the file cannot be read: {ex.Message}", ex);
-        }
-
+        var content = BoundedFile.ReadAllBytes(path, MaxFileBytes, reason => new CheckpointException(path, reason));
         return Read(content, path);
+    }
+
+    /// <summary>
+    /// Reads and verifies the checkpoint at <paramref name="path"/>, a state file that must lie inside
+    /// <paramref name="directory"/>: a symbolic link leading out of it is refused before anything is read.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="directory">The state directory it belongs to.</param>
+    /// <exception cref="CheckpointException">The file leads out of <paramref name="directory"/>, or see <see cref="Read(string)"/>.</exception>
+    public static HeadCheckpoint Read(string path, string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (BoundedFile.LinkProblem(directory, path) is { } link)
+        {
+            throw new CheckpointException(path, link);
+        }
+
+        return Read(path);
     }
 
     /// <summary>Verifies and decodes a checkpoint held in memory.</summary>
@@ -128,7 +123,8 @@ public static class CheckpointFile
 
         if (!content[..4].SequenceEqual(Magic))
         {
-            throw new CheckpointException(sourceName, $"it does not start with \"ETCK\" (found {Printable(content[..4])}); it is not an EdgeTransfer checkpoint.");
+            // What it starts with is not shown: the file may be anything (a link to a secret), and its bytes stay private.
+            throw new CheckpointException(sourceName, "it does not start with \"ETCK\"; it is not an EdgeTransfer checkpoint.");
         }
 
         var version = BinaryPrimitives.ReadUInt32LittleEndian(content[4..]);
@@ -285,7 +281,4 @@ public static class CheckpointFile
             }
         }
     }
-
-    private static string Printable(ReadOnlySpan<byte> bytes) =>
-        string.Concat(bytes.ToArray().Select(b => b is >= 0x20 and < 0x7f ? ((char)b).ToString() : $"\\x{b:x2}"));
 }

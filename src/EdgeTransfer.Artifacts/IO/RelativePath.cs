@@ -79,7 +79,13 @@ internal static class RelativePath
 
         var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         var full = Path.GetFullPath(Path.Combine(fullRoot, relative));
+        return IsInside(fullRoot, full) ? full : null;
+    }
+
+    /// <summary>Whether the full path <paramref name="fullPath"/> lies strictly inside the full path <paramref name="fullRoot"/>.</summary>
+    internal static bool IsInside(string fullRoot, string fullPath)
+    {
         var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        return full.StartsWith(fullRoot + Path.DirectorySeparatorChar, comparison) ? full : null;
+        return fullPath.StartsWith(fullRoot + Path.DirectorySeparatorChar, comparison);
     }
 }

@@ -125,11 +125,16 @@ internal static class JsonShape
             Check(property.Value, info.Options.GetTypeInfo(propertyInfo.PropertyType), propertyPath, error);
         }
 
-        foreach (var required in known.Values.Where(p => p.IsRequired && !seen.Contains(p.Name)))
+        // A missing init-only collection or object is set to null by the generated reader, not left at its
+        // default: unless its type allows null, a missing key is as much an error as a required one.
+        foreach (var required in known.Values.Where(p => (p.IsRequired || MustBePresent(p)) && !seen.Contains(p.Name)))
         {
             throw error(Join(path, required.Name), $"is missing; expected {Describe(info.Options.GetTypeInfo(required.PropertyType))}.");
         }
     }
+
+    private static bool MustBePresent(JsonPropertyInfo property) =>
+        !property.PropertyType.IsValueType && !property.IsSetNullable;
 
     private static void CheckValue(JsonElement element, Type type, JsonTypeInfo info, string path, ValidationError error)
     {
@@ -191,7 +196,8 @@ internal static class JsonShape
             [.. Enum.GetValuesAsUnderlyingType(enumType).Cast<object>()
                 .Select(v => JsonSerializer.Serialize(Enum.ToObject(enumType, v), info).Trim('"'))]);
 
-    private static string Actual(JsonElement element) => element.ValueKind switch
+    /// <summary>A short description of a JSON value for "expected …, got …" messages.</summary>
+    public static string Actual(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "a list",

@@ -93,9 +93,15 @@ public sealed record BundleManifest
 
         // The version decides what the other keys mean: check it before anything else, so that a newer
         // bundle is reported as newer rather than as a list of unknown keys.
-        if (!root.TryGetProperty("formatVersion", out var version) || !version.TryGetInt32(out var v))
+        if (!root.TryGetProperty("formatVersion", out var version))
         {
-            throw error("formatVersion", $"is missing or not a whole number; expected {OldestFormatVersion} to {CurrentFormatVersion}.");
+            throw error("formatVersion", $"is missing; expected {OldestFormatVersion} to {CurrentFormatVersion}.");
+        }
+
+        // TryGetInt32 throws on anything but a number: check the kind first, so a text or an object is an error, not a crash.
+        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v))
+        {
+            throw error("formatVersion", $"expected a whole number from {OldestFormatVersion} to {CurrentFormatVersion}, got {JsonShape.Actual(version)}.");
         }
 
         if (v is < OldestFormatVersion or > CurrentFormatVersion)
@@ -407,6 +413,7 @@ public sealed record BundleManifest
             }
         }
 
+        CheckNoFileInsideFile(error);
         foreach (var role in BundleRoles.Required)
         {
             if (!roles.Contains(role))
@@ -421,6 +428,24 @@ public sealed record BundleManifest
         }
 
         ValidateMeanImageFile(error);
+    }
+
+    // "x" and "x/y" cannot both be files: unpacking or copying such a bundle would fail half-way.
+    private void CheckNoFileInsideFile(ValidationError error)
+    {
+        var paths = new HashSet<string>(Files.Select(f => f.Path), StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Files.Count; i++)
+        {
+            var path = Files[i].Path;
+            for (var slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
+            {
+                var folder = path[..slash];
+                if (paths.Contains(folder))
+                {
+                    throw error($"files[{i}].path", $"\"{path}\" lies inside \"{folder}\", which is a file of the bundle too; a path is either a file or a folder.");
+                }
+            }
+        }
     }
 
     private void ValidateMeanImageFile(ValidationError error)

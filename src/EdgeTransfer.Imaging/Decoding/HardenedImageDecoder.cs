@@ -1,4 +1,5 @@
 using System.Buffers;
+using EdgeTransfer.Artifacts.IO;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
@@ -166,41 +167,16 @@ public sealed class HardenedImageDecoder
         }
     }
 
-    /// <summary>Decodes the image file at <paramref name="path"/>; its size is checked before it is read.</summary>
+    /// <summary>Decodes the image file at <paramref name="path"/>; its kind and size are checked before it is opened.</summary>
     /// <param name="path">The file; its extension is ignored, the content decides the format.</param>
-    /// <exception cref="ImageDecodeException">Missing, unreadable, unsupported, corrupt, truncated or beyond the limits.</exception>
+    /// <exception cref="ImageDecodeException">
+    /// Missing, not a regular file (a directory, a FIFO, a device), unreadable, unsupported, corrupt, truncated or beyond the limits.
+    /// </exception>
     public Image<Rgb24> DecodeFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[]? buffer = null;
-        try
-        {
-            int length;
-            try
-            {
-                using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-                CheckByteSize(file.Length, path);
-                length = (int)file.Length;
-                buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-                file.ReadExactly(buffer, 0, length);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                var reason = ex is FileNotFoundException or DirectoryNotFoundException
-                    ? "the file does not exist."
-                    : $"the file could not be read: {ex.Message}";
-                throw new ImageDecodeException(path, reason, ex);
-            }
-
-            return Decode(buffer.AsSpan(0, length), path);
-        }
-        finally
-        {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
+        using var file = BoundedFile.OpenRead(path, Options.MaxBytes, reason => new ImageDecodeException(path, reason), "image.maxBytes");
+        return Decode(file, path);
     }
 
     private static string Name(ImageFileFormat format) => format.ToString().ToUpperInvariant();

@@ -174,8 +174,9 @@ public static class DeviceConfigFile
             return problems;
         }
 
+        // Again once the paths are resolved: some checks (store apart from the bundle) compare full paths.
         Resolve(options, baseDirectory);
-        return checkFiles ? DeviceOptionsValidator.FindProblems(options, checkFiles: true) : problems;
+        return DeviceOptionsValidator.FindProblems(options, checkFiles);
     }
 
     private static void Resolve(DeviceOptions options, string baseDirectory)

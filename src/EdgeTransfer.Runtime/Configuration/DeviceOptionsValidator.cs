@@ -68,6 +68,7 @@ public static class DeviceOptionsValidator
         CheckInspection(options.Inspection, Add);
         CheckTraining(options.Training, Add);
         CheckPath(options.Store.Path, "store.path", Add);
+        CheckStoreApartFromBundle(options.Store.Path, options.Bundle.Path, Add);
         CheckMqtt(options.Mqtt, checkFiles, Add);
         return problems;
     }
@@ -401,6 +402,30 @@ public static class DeviceOptionsValidator
         if (string.IsNullOrWhiteSpace(path) || path.Any(char.IsControl))
         {
             add(key, $"expected a directory path, got \"{path}\".");
+        }
+    }
+
+    // A bundle folder is replaced whole when a bundle is unpacked or deployed again: samples and heads kept in it
+    // would go with it.
+    private static void CheckStoreApartFromBundle(string store, string bundle, Action<string, string> add)
+    {
+        if (string.IsNullOrWhiteSpace(store) || string.IsNullOrWhiteSpace(bundle) || store.Any(char.IsControl) || bundle.Any(char.IsControl)
+            || !Path.IsPathFullyQualified(store) || !Path.IsPathFullyQualified(bundle))
+        {
+            // Not comparable yet: DeviceConfigFile checks again once both are resolved against the file's folder.
+            return;
+        }
+
+        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        var fullStore = Path.TrimEndingDirectorySeparator(Path.GetFullPath(store));
+        var fullBundle = Path.TrimEndingDirectorySeparator(Path.GetFullPath(bundle));
+        if (string.Equals(fullStore, fullBundle, comparison))
+        {
+            add("store.path", $"is the bundle folder ('{fullBundle}'); give the store a folder of its own, since a bundle folder is replaced whole when a bundle is installed again.");
+        }
+        else if (fullStore.StartsWith(fullBundle + Path.DirectorySeparatorChar, comparison))
+        {
+            add("store.path", $"lies inside the bundle folder ('{fullBundle}'); give the store a folder of its own, since a bundle folder is replaced whole when a bundle is installed again.");
         }
     }
 

@@ -324,7 +324,7 @@ public sealed class HeadRegistry : IDisposable
 
     private string PathOf(int number) => Path.Combine(DirectoryPath, VersionName(number) + CheckpointFile.Extension);
 
-    private static HeadCheckpoint ReadVersion(HeadVersion version) => CheckpointFile.Read(version.Path);
+    private static HeadCheckpoint ReadVersion(HeadVersion version) => CheckpointFile.Read(version.Path, Path.GetDirectoryName(version.Path)!);
 
     private void Recover()
     {
@@ -345,7 +345,7 @@ public sealed class HeadRegistry : IDisposable
 
             try
             {
-                var checkpoint = CheckpointFile.Read(path);
+                var checkpoint = CheckpointFile.Read(path, DirectoryPath);
                 var problem = Describe(checkpoint, number, path, out var version);
                 if (problem is null)
                 {
@@ -371,11 +371,10 @@ public sealed class HeadRegistry : IDisposable
         {
             if (File.Exists(pointerPath))
             {
-                var text = File.ReadAllText(pointerPath);
-                pointed = ParsePointer(text);
+                pointed = ParsePointer(HeadPointerFile.ReadText(DirectoryPath, pointerPath));
                 if (pointed == 0)
                 {
-                    pointerProblem = $"the pointer file \"{PointerFileName}\" does not name a version (it holds \"{Abbreviate(text)}\")";
+                    pointerProblem = $"the pointer file \"{PointerFileName}\" does not name a version";
                 }
                 else if (!_versions.ContainsKey(pointed))
                 {
@@ -605,11 +604,5 @@ public sealed class HeadRegistry : IDisposable
         {
             // An old version left behind is harmless; the next promotion tries again.
         }
-    }
-
-    private static string Abbreviate(string text)
-    {
-        var clean = new string([.. text.Take(24).Select(c => char.IsControl(c) ? '·' : c)]);
-        return text.Length > 24 ? clean + "…" : clean;
     }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using EdgeTransfer.Artifacts.IO;
+using EdgeTransfer.Imaging.Decoding;
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Features;
@@ -274,12 +276,14 @@ public sealed class DeviceHost : IAsyncDisposable
 
     /// <summary>Inspects one encoded image (PNG, JPEG, BMP) outside the loop.</summary>
     /// <param name="path">The image file.</param>
+    /// <exception cref="InvalidSettingException">Missing, not a regular file (a directory, a FIFO, a device) or larger than the decoder's limit.</exception>
     public Verdict Infer(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = File.Exists(path)
-            ? File.ReadAllBytes(path)
-            : throw new InvalidSettingException("<image>", $"'{path}' does not exist.");
+
+        // Checked as a regular file within the pipeline decoder's limit before it is opened: /dev/zero, a FIFO
+        // or a huge file must not cost the device its memory or hang it.
+        var bytes = BoundedFile.ReadAllBytes(path, ImageDecoderOptions.DefaultMaxBytes, reason => new InvalidSettingException("<image>", $"'{path}' cannot be inspected: {reason}"));
         return Pipeline.InspectEncoded(bytes, Path.GetFileName(path));
     }
 

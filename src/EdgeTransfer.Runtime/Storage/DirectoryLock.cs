@@ -30,6 +30,22 @@ internal sealed class DirectoryLock : IDisposable
         try
         {
             Directory.CreateDirectory(directory);
+        }
+        catch (IOException ex) when (FileInTheWay(directory) is { } file)
+        {
+            throw error($"'{file}' is a file, not a directory; give a folder path.", ex);
+        }
+        catch (IOException ex)
+        {
+            throw error($"the directory cannot be created: {ex.Message}", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw error($"the directory cannot be created: {ex.Message}", ex);
+        }
+
+        try
+        {
             return new DirectoryLock(new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException ex)
@@ -40,6 +56,20 @@ internal sealed class DirectoryLock : IDisposable
         {
             throw error($"the directory cannot be opened for writing: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>The path itself or the nearest folder above it that exists as a file, or null.</summary>
+    private static string? FileInTheWay(string directory)
+    {
+        for (var current = Path.GetFullPath(directory); !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            if (File.Exists(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Releases the lock.</summary>
