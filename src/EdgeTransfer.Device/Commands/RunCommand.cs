@@ -34,49 +34,46 @@ internal static class RunCommand
             DeviceAgent? agent = null;
             try
             {
-                using var stop = DeviceSession.StopOnSignal(out var signals);
-                using (signals)
+                using var stop = ShutdownSignal.Listen();
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+                if (parse.GetValue(seconds) is { } limit)
                 {
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
-                    if (parse.GetValue(seconds) is { } limit)
-                    {
-                        linked.CancelAfter(TimeSpan.FromSeconds(limit));
-                    }
+                    linked.CancelAfter(TimeSpan.FromSeconds(limit));
+                }
 
-                    var printEvery = Math.Max(1, parse.GetValue(every));
-                    Print(device.StartInspection(), output, printEvery);
-                    output.WriteLine($"running    bundle {device.Bundle.BundleId}, head {device.Pipeline.HeadVersion}; Ctrl+C stops");
-                    if (mqtt)
+                var printEvery = Math.Max(1, parse.GetValue(every));
+                Print(device.StartInspection(), output, printEvery);
+                output.WriteLine($"running    bundle {device.Bundle.BundleId}, head {device.Pipeline.HeadVersion}; Ctrl+C stops");
+                if (mqtt)
+                {
+                    // The agent owns the host from here on: a deployment may replace it.
+                    agent = new DeviceAgent(device, new DeviceAgentOptions { StateDirectory = configured.Store.Path });
+                    agent.HostReplaced += (_, e) =>
                     {
-                        // The agent owns the host from here on: a deployment may replace it.
-                        agent = new DeviceAgent(device, new DeviceAgentOptions { StateDirectory = configured.Store.Path });
-                        agent.HostReplaced += (_, e) =>
+                        output.WriteLine($"deployed   bundle {e.Host.Bundle.BundleId} replaced {e.PreviousBundleId}");
+                        if (e.Host.Loop is { } loop)
                         {
-                            output.WriteLine($"deployed   bundle {e.Host.Bundle.BundleId} replaced {e.PreviousBundleId}");
-                            if (e.Host.Loop is { } loop)
-                            {
-                                Print(loop, output, printEvery);
-                            }
-                        };
-                        await agent.StartAsync(CancellationToken.None);
-                        output.WriteLine($"mqtt       {configured.Mqtt.Host}:{configured.Mqtt.Port} as {configured.Device.Fleet}/{configured.Device.Id}");
-                    }
+                            Print(loop, output, printEvery);
+                        }
+                    };
+                    await agent.StartAsync(CancellationToken.None);
+                    output.WriteLine($"mqtt       {configured.Mqtt.Host}:{configured.Mqtt.Port} as {configured.Device.Fleet}/{configured.Device.Id}");
+                }
 
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, linked.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, linked.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
 
-                    var current = agent?.Host ?? device;
-                    var stats = current.Loop?.GetStatistics();
-                    await current.StopInspectionAsync();
-                    if (stats is not null)
-                    {
-                        Summarize(stats, output);
-                    }
+                var current = agent?.Host ?? device;
+                var stats = current.Loop?.GetStatistics();
+                await current.StopInspectionAsync();
+                if (stats is not null)
+                {
+                    Summarize(stats, output);
                 }
             }
             finally
