@@ -4,6 +4,7 @@ using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
@@ -14,21 +15,18 @@ public sealed class DeviceServiceTests(BundleFixture bundle) : IClassFixture<Bun
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
+    private static readonly TimeSpan WatchdogInterval = TimeSpan.FromMilliseconds(500);
+
     [Fact]
     public async Task Watchdog_IsFedWhileFramesFlow_StopsWhenTheSourceFreezes_AndResumesWhenItThaws()
     {
         // Given the hosted device inspecting a source that can freeze, with a 500 ms watchdog
         using var device = new DeviceFolder(bundle.BundleDirectory);
-        var source = new FreezableFrameSource(new SyntheticLineSource(new SyntheticLineOptions { Seed = 1, FramesPerSecond = 50, ClassMix = new Dictionary<string, double> { ["good"] = 1 } }));
+        var source = Line(seed: 1);
         var notifier = new RecordingNotifier();
         var logs = new InMemoryLoggerProvider();
         using var output = new StringWriter();
-        var interval = TimeSpan.FromMilliseconds(500);
-        var settings = new DeviceServiceSettings { Device = DeviceConfigFile.Load(device.ConfigPath), Output = TextWriter.Synchronized(output), Source = source, WatchdogInterval = interval };
-        var builder = DeviceServiceHost.CreateBuilder(settings, _ => null);
-        builder.Logging.AddProvider(logs);
-        builder.Services.AddSingleton<ISystemdNotifier>(notifier);
-        using var host = builder.Build();
+        using var host = BuildService(device, source, notifier, logs, TextWriter.Synchronized(output));
         await host.StartAsync();
         try
         {
@@ -41,7 +39,7 @@ public sealed class DeviceServiceTests(BundleFixture bundle) : IClassFixture<Bun
 
             // Then the stall is logged and the watchdog is no longer fed (several intervals pass without WATCHDOG=1)
             logs.WaitFor(e => e.EventId.Id == 6007 && e.Level == LogLevel.Error, Timeout, after: mark);
-            await WaitUntilAsync(() => notifier.Unchanged(interval * 4), "four intervals without WATCHDOG=1 after the freeze", logs);
+            await WaitUntilAsync(() => notifier.Unchanged(WatchdogInterval * 4), "four intervals without WATCHDOG=1 after the freeze", logs);
             var fedFrozen = notifier.Watchdogs;
 
             // And when frames flow again, it is fed again
@@ -57,6 +55,40 @@ public sealed class DeviceServiceTests(BundleFixture bundle) : IClassFixture<Bun
 
         Assert.Contains("stopped    ", output.ToString(), StringComparison.Ordinal);
         Assert.Contains(logs.Entries, e => e.EventId.Id == 6003);
+    }
+
+    [Fact]
+    public async Task CameraLoss_IsLogged_AndAReconnectingCameraKeepsTheWatchdogFed()
+    {
+        // Given the hosted device inspecting with a 500 ms watchdog
+        using var device = new DeviceFolder(bundle.BundleDirectory);
+        var source = Line(seed: 2);
+        var notifier = new RecordingNotifier();
+        var logs = new InMemoryLoggerProvider();
+        using var host = BuildService(device, source, notifier, logs, TextWriter.Null);
+        await host.StartAsync();
+        try
+        {
+            await WaitUntilAsync(() => notifier.Watchdogs >= 2, "WATCHDOG=1 while frames flow", logs);
+
+            // When the camera is lost (no frames; the source says it is reconnecting)
+            var mark = logs.Entries.Count;
+            source.Lose("the camera was unplugged");
+
+            // Then the loss is logged with its reason, and the watchdog is still fed: the reconnect policy is at work
+            logs.WaitFor(e => e.EventId.Id == 6004 && e.Level == LogLevel.Warning && e.Message.Contains("the camera was unplugged", StringComparison.Ordinal), Timeout, after: mark);
+            var fed = notifier.Watchdogs;
+            await WaitUntilAsync(() => notifier.Watchdogs >= fed + 3, "WATCHDOG=1 while the camera reconnects", logs);
+            Assert.DoesNotContain(logs.Entries.Skip(mark), e => e.EventId.Id == 6007);
+
+            // And its return is logged
+            source.Restore();
+            logs.WaitFor(e => e.EventId.Id == 6006 && e.Message.Contains("Online", StringComparison.Ordinal), Timeout, after: mark);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 
     [Fact]
@@ -135,6 +167,19 @@ public sealed class DeviceServiceTests(BundleFixture bundle) : IClassFixture<Bun
         first.Signal("TERM");
         Assert.True(first.WaitForExit(Timeout), first.ToString());
         Assert.Equal(0, first.ExitCode);
+    }
+
+    private static FreezableFrameSource Line(int seed) =>
+        new(new SyntheticLineSource(new SyntheticLineOptions { Seed = seed, FramesPerSecond = 50, ClassMix = new Dictionary<string, double> { ["good"] = 1 } }));
+
+    // The host run builds, with the test's source, notifier and log provider, and a 500 ms watchdog.
+    private static IHost BuildService(DeviceFolder device, FreezableFrameSource source, RecordingNotifier notifier, InMemoryLoggerProvider logs, TextWriter output)
+    {
+        var settings = new DeviceServiceSettings { Device = DeviceConfigFile.Load(device.ConfigPath), Output = output, Source = source, WatchdogInterval = WatchdogInterval };
+        var builder = DeviceServiceHost.CreateBuilder(settings, _ => null);
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddSingleton<ISystemdNotifier>(notifier);
+        return builder.Build();
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what, InMemoryLoggerProvider logs)
