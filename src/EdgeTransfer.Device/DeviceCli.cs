@@ -47,7 +47,10 @@ public static class DeviceCli
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // ProcessTerminationTimeout = null: System.CommandLine's own SIGINT/SIGTERM handling raced with the commands'
+            // (two handlers for one signal; the second ran after the command had disposed what it stops) and could
+            // return 130/143 while the work was still shutting down. The commands own shutdown (ShutdownSignal).
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (InvalidSettingException e)
         {

@@ -17,27 +17,4 @@ internal static class DeviceSession
 
     /// <summary>Opens the device for already loaded options (see <see cref="Open(string)"/>).</summary>
     public static DeviceHost Open(DeviceOptions configured) => DeviceHost.Open(DeployedBundles.Resolve(configured));
-
-    /// <summary>A token cancelled by Ctrl+C, SIGINT or SIGTERM (systemd stop), so that work ends cleanly.</summary>
-    public static CancellationTokenSource StopOnSignal(out IDisposable registrations)
-    {
-        var stop = new CancellationTokenSource();
-        var handlers = new List<IDisposable>();
-        foreach (var signal in new[] { System.Runtime.InteropServices.PosixSignal.SIGINT, System.Runtime.InteropServices.PosixSignal.SIGTERM })
-        {
-            handlers.Add(System.Runtime.InteropServices.PosixSignalRegistration.Create(signal, context =>
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }));
-        }
-
-        registrations = new Registrations(handlers);
-        return stop;
-    }
-
-    private sealed class Registrations(List<IDisposable> handlers) : IDisposable
-    {
-        public void Dispose() => handlers.ForEach(h => h.Dispose());
-    }
 }

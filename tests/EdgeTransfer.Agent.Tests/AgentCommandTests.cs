@@ -66,6 +66,10 @@ public sealed class AgentCommandTests(AgentEnvironment environment)
         Assert.Equal(2, result.GetProperty("headVersion").GetInt64());
         Assert.Contains(fleet.Sink.Snapshot(), m => Fleet.Is(m, Id, TopicKind.Training) && Fleet.Text(m).Contains("\"progress\"", StringComparison.Ordinal) && Fleet.Text(m).Contains(runId, StringComparison.Ordinal));
 
+        // And the log has the training result and the refused second train
+        device.Logs.WaitFor(e => e.EventId.Id == 5002 && e.Message.Contains(runId, StringComparison.Ordinal) && e.Message.Contains("Promoted", StringComparison.Ordinal), Fleet.Wait);
+        device.Logs.WaitFor(e => e.Message.StartsWith($"Command train: {CommandErrorCodes.Busy}", StringComparison.Ordinal), Fleet.Wait);
+
         // status: head, store, inspection, source
         var status = await fleet.StatusAsync(Id);
         Assert.Equal(2, status.GetProperty("head").GetProperty("version").GetInt64());
@@ -107,6 +111,9 @@ public sealed class AgentCommandTests(AgentEnvironment environment)
         Assert.True((await fleet.StatusAsync(Id)).GetProperty("inspection").GetProperty("paused").GetBoolean());
         await fleet.OkAsync(Id, "config", new ConfigRequest { Schema = Schema, Set = new() { ["inspection.paused"] = Element("false") } });
         Assert.False((await fleet.StatusAsync(Id)).GetProperty("inspection").GetProperty("paused").GetBoolean());
+
+        // The log never holds the MQTT password
+        Assert.DoesNotContain(File.ReadAllText(environment.PasswordFile).Trim(), device.Logs.Text, StringComparison.Ordinal);
     }
 
     [MosquittoFact]

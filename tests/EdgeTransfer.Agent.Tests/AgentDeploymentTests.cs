@@ -51,6 +51,7 @@ public sealed class AgentDeploymentTests(AgentEnvironment environment)
         Assert.Equal(environment.SecondBundleId, outcome.GetProperty("bundleId").GetString());
         Assert.Equal(oldBundle, outcome.GetProperty("previousBundleId").GetString());
         Assert.True(outcome.GetProperty("inspecting").GetBoolean());
+        device.Logs.WaitFor(e => e.EventId.Id == 5004 && e.Message.Contains(environment.SecondBundleId, StringComparison.Ordinal), Fleet.Wait);
 
         // And the device inspects with it: status, the updated retained status and rising frame counts say so
         var report = await fleet.StatusAsync(id);
@@ -97,6 +98,7 @@ public sealed class AgentDeploymentTests(AgentEnvironment environment)
         Assert.Equal(CommandErrorCodes.DigestMismatch, error.Code);
         Assert.Contains("sha256", error.Message, StringComparison.Ordinal);
         Assert.Contains(oldBundle + " stays in service", error.Message, StringComparison.Ordinal);
+        device.Logs.WaitFor(e => e.EventId.Id == 5005 && e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Message.Contains(oldBundle + " stays in service", StringComparison.Ordinal), Fleet.Wait);
         var status = await fleet.StatusAsync(id);
         Assert.Equal(oldBundle, status.GetProperty("versions").GetProperty("bundle").GetString());
         var frames = status.GetProperty("inspection").GetProperty("frames").GetInt64();

@@ -35,6 +35,7 @@ public sealed class AgentOutageTests(AgentEnvironment environment)
         Assert.True(device.Frames > framesAtStop, "the device stopped inspecting while the broker was away");
         var queued = device.Agent.Connection.Outbox!.Count;
         Assert.True(queued > 0, "nothing was queued during the outage");
+        var mark = device.Logs.Entries.Count;
         await broker.StartProcessAsync();
 
         // Then the outbox drains and every seq up to the last one made arrives at the fleet, no gap
@@ -45,6 +46,10 @@ public sealed class AgentOutageTests(AgentEnvironment environment)
         var missing = Enumerable.Range(0, (int)(last - first + 1)).Select(i => first + i).Where(s => !seqs.Contains(s)).ToList();
         Assert.True(missing.Count == 0, $"missing seq {string.Join(", ", missing.Take(20))} of {first}..{last} (seq at stop {seqAtStop}, {queued} queued)");
         Assert.True(last - seqAtStop > Outage.TotalSeconds / 2, $"only {last - seqAtStop} messages were made during the outage");
+
+        // And the log has the lost connection and the reconnect
+        Assert.Contains(device.Logs.Entries, e => e.EventId.Id == 3 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.StartsWith("Disconnected from MQTT broker", StringComparison.Ordinal));
+        device.Logs.WaitFor(e => e.EventId.Id == 1 && e.Message.StartsWith("Connected to MQTT broker", StringComparison.Ordinal), Fleet.Wait, after: mark);
     }
 
     private static SortedSet<long> Seqs(IEnumerable<Mqtt.Client.ReceivedMessage> messages) =>

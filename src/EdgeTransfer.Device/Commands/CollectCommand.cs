@@ -18,28 +18,26 @@ internal static class CollectCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var device = DeviceSession.Open(parse.GetValue(DeviceCli.ConfigOption)!);
-            using var stop = DeviceSession.StopOnSignal(out var signals);
-            using (signals)
+            using var stop = ShutdownSignal.Listen();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+            linked.CancelAfter(TimeSpan.FromSeconds(parse.GetValue(timeout)));
+            var collected = device.StartCollecting(parse.GetValue(label)!, parse.GetValue(count));
+            device.StartInspection();
+            output.WriteLine($"collecting {parse.GetValue(count)} samples labelled {parse.GetValue(label)}; Ctrl+C stops");
+            int stored;
+            try
             {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
-                linked.CancelAfter(TimeSpan.FromSeconds(parse.GetValue(timeout)));
-                var collected = device.StartCollecting(parse.GetValue(label)!, parse.GetValue(count));
-                device.StartInspection();
-                int stored;
-                try
-                {
-                    stored = await collected.WaitAsync(linked.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    stored = device.StopCollecting();
-                    output.WriteLine($"stopped    after {stored} samples");
-                }
-
-                await device.StopInspectionAsync();
-                var stats = device.Samples.Statistics;
-                output.WriteLine($"collected  {stored} samples; store: {string.Join(", ", device.Bundle.Classes.Select(c => $"{c} {stats.CountsByClass.GetValueOrDefault(c)}"))}");
+                stored = await collected.WaitAsync(linked.Token);
             }
+            catch (OperationCanceledException)
+            {
+                stored = device.StopCollecting();
+                output.WriteLine($"stopped    after {stored} samples");
+            }
+
+            await device.StopInspectionAsync();
+            var stats = device.Samples.Statistics;
+            output.WriteLine($"collected  {stored} samples; store: {string.Join(", ", device.Bundle.Classes.Select(c => $"{c} {stats.CountsByClass.GetValueOrDefault(c)}"))}");
 
             return DeviceExitCodes.Success;
         });

@@ -1,15 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeTransfer.Agent;
+using EdgeTransfer.Device.Hosting;
 using EdgeTransfer.Runtime.Configuration;
-using EdgeTransfer.Runtime.Inspection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace EdgeTransfer.Device.Commands;
 
 /// <summary>
-/// <c>edgetransfer-device run</c>: inspect until stopped (the service's command). With MQTT on — device.json has an
-/// <c>mqtt</c> section without <c>"enabled": false</c>, or <c>--broker</c> is given — the device agent reports to the
-/// broker and takes fleet commands; SIGTERM publishes the retained <c>offline</c> status before the program ends.
+/// <c>edgetransfer-device run</c>: inspect until stopped (the service's command), as a hosted
+/// <see cref="DeviceService"/>. With MQTT on — device.json has an <c>mqtt</c> section without <c>"enabled": false</c>,
+/// or <c>--broker</c> is given — the device agent reports to the broker and takes fleet commands; SIGTERM publishes
+/// the retained <c>offline</c> status before the program ends.
 /// </summary>
 internal static class RunCommand
 {
@@ -29,69 +31,20 @@ internal static class RunCommand
                 configured.Mqtt.Enabled = true;
             }
 
-            var mqtt = configured.Mqtt.IsEnabled && !parse.GetValue(noMqtt);
-            var device = DeviceSession.Open(configured);
-            DeviceAgent? agent = null;
-            try
+            var settings = new DeviceServiceSettings
             {
-                using var stop = DeviceSession.StopOnSignal(out var signals);
-                using (signals)
-                {
-                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
-                    if (parse.GetValue(seconds) is { } limit)
-                    {
-                        linked.CancelAfter(TimeSpan.FromSeconds(limit));
-                    }
+                Device = configured,
+                Mqtt = configured.Mqtt.IsEnabled && !parse.GetValue(noMqtt),
+                Output = output,
+                PrintEvery = parse.GetValue(every),
+                StopAfter = parse.GetValue(seconds) is { } limit ? TimeSpan.FromSeconds(limit) : null,
+            };
 
-                    var printEvery = Math.Max(1, parse.GetValue(every));
-                    Print(device.StartInspection(), output, printEvery);
-                    output.WriteLine($"running    bundle {device.Bundle.BundleId}, head {device.Pipeline.HeadVersion}; Ctrl+C stops");
-                    if (mqtt)
-                    {
-                        // The agent owns the host from here on: a deployment may replace it.
-                        agent = new DeviceAgent(device, new DeviceAgentOptions { StateDirectory = configured.Store.Path }, new WarningLog(Console.Error));
-                        agent.HostReplaced += (_, e) =>
-                        {
-                            output.WriteLine($"deployed   bundle {e.Host.Bundle.BundleId} replaced {e.PreviousBundleId}");
-                            if (e.Host.Loop is { } loop)
-                            {
-                                Print(loop, output, printEvery);
-                            }
-                        };
-                        await agent.StartAsync(CancellationToken.None);
-                        output.WriteLine($"mqtt       {configured.Mqtt.Host}:{configured.Mqtt.Port} as {configured.Device.Fleet}/{configured.Device.Id}");
-                    }
-
-                    try
-                    {
-                        await Task.Delay(Timeout.Infinite, linked.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-
-                    var current = agent?.Host ?? device;
-                    var stats = current.Loop?.GetStatistics();
-                    await current.StopInspectionAsync();
-                    if (stats is not null)
-                    {
-                        Summarize(stats, output);
-                    }
-                }
-            }
-            finally
-            {
-                // Disposing the agent publishes "offline" (reason shutdown), disconnects and disposes its host.
-                if (agent is not null)
-                {
-                    await agent.DisposeAsync();
-                }
-                else
-                {
-                    await device.DisposeAsync();
-                }
-            }
-
+            // The host's lifetime owns SIGINT/SIGTERM from here: it stops the service, which prints the summary.
+            using var host = DeviceServiceHost.CreateBuilder(settings, Environment.GetEnvironmentVariable).Build();
+            var service = host.Services.GetRequiredService<DeviceService>();
+            await host.RunAsync(cancellationToken); // disposes the host's services when it returns
+            service.Failure?.Throw();
             return DeviceExitCodes.Success;
         });
         return command;
@@ -109,29 +62,4 @@ internal static class RunCommand
 
         return (host, port);
     }
-
-    private static void Print(InspectionLoop loop, TextWriter output, int printEvery)
-    {
-        loop.VerdictReady += (_, e) =>
-        {
-            if (e.Verdict.FrameId % printEvery == 0)
-            {
-                output.WriteLine(Describe(e.Verdict));
-            }
-        };
-        loop.Error += (_, e) => output.WriteLine($"error      {e.Kind}: {e.Message}");
-    }
-
-    private static void Summarize(InspectionStatistics stats, TextWriter output)
-    {
-        output.WriteLine($"stopped    {stats.Frames} frames, {stats.Rejects} rejects, {stats.Errors} errors");
-        foreach (var (stage, summary) in stats.Latencies.Where(l => double.IsFinite(l.Value.P50)))
-        {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"latency    {stage.ToString().ToLowerInvariant(),-10} p50 {summary.P50:0.00} ms  p95 {summary.P95:0.00} ms  p99 {summary.P99:0.00} ms"));
-        }
-    }
-
-    private static string Describe(Verdict v) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"frame {v.FrameId,6}  {v.Outcome.ToString().ToLowerInvariant(),-9} {v.ClassName,-10} {v.Confidence:P0}  head {v.HeadVersion}  {v.Latencies.Total.TotalMilliseconds:0.0} ms{(v.Label is null ? string.Empty : $"  (truth {v.Label})")}");
 }

@@ -35,4 +35,7 @@ public sealed class DeviceOptions
 
     /// <summary>The broker.</summary>
     public MqttOptions Mqtt { get; set; } = new();
+
+    /// <summary>How much the device logs.</summary>
+    public LoggingOptions Logging { get; set; } = new();
 }

@@ -39,6 +39,8 @@ public sealed partial class InspectionLoop : IAsyncDisposable
     private TaskCompletionSource? _resume;
     private Task? _run;
     private int _disposed;
+    private long _lastBeat;
+    private int _waiting;
 
     /// <summary>Creates the loop (not started).</summary>
     /// <param name="pipeline">The stages (caller-owned).</param>
@@ -114,6 +116,7 @@ public sealed partial class InspectionLoop : IAsyncDisposable
                 throw new InvalidOperationException("The inspection loop was already started; create a new one to start again.");
             }
 
+            Volatile.Write(ref _lastBeat, _time.GetTimestamp());
             _run = Task.Run(() => RunAsync(_stop.Token));
         }
     }
@@ -155,6 +158,16 @@ public sealed partial class InspectionLoop : IAsyncDisposable
         LogHeadSwapped(_logger, version);
     }
 
+    /// <summary>
+    /// Whether the loop has shown within <paramref name="window"/> that it is not wedged: it began a new frame, or it
+    /// is waiting for a trigger or a resume (an idle line is not a stalled loop), or it is not running at all. A source
+    /// that never returns a frame (a frozen camera driver) makes it false once <paramref name="window"/> has passed:
+    /// the service's watchdog stops being fed and the service manager restarts the program.
+    /// </summary>
+    /// <param name="window">How long one frame may take at most.</param>
+    public bool MadeProgressWithin(TimeSpan window) =>
+        !IsRunning || Volatile.Read(ref _waiting) != 0 || _time.GetElapsedTime(Volatile.Read(ref _lastBeat)) <= window;
+
     /// <summary>A snapshot of the figures.</summary>
     public InspectionStatistics GetStatistics() => new(
         Metrics.Frames,
@@ -194,6 +207,21 @@ public sealed partial class InspectionLoop : IAsyncDisposable
         }
     }
 
+    // Marks the loop idle (not stalled) while it waits for something outside it: a part on the line, a resume.
+    private async ValueTask WaitingAsync(ValueTask wait)
+    {
+        Volatile.Write(ref _waiting, 1);
+        try
+        {
+            await wait;
+        }
+        finally
+        {
+            Volatile.Write(ref _waiting, 0);
+            Volatile.Write(ref _lastBeat, _time.GetTimestamp());
+        }
+    }
+
     private async Task RunAsync(CancellationToken token)
     {
         if (_options.WarmUp)
@@ -212,15 +240,16 @@ public sealed partial class InspectionLoop : IAsyncDisposable
         {
             while (!token.IsCancellationRequested)
             {
+                Volatile.Write(ref _lastBeat, _time.GetTimestamp());
                 if (Volatile.Read(ref _resume) is { } resume)
                 {
-                    await resume.Task.WaitAsync(token);
+                    await WaitingAsync(new ValueTask(resume.Task.WaitAsync(token)));
                     continue;
                 }
 
                 if (_trigger is not null)
                 {
-                    await _trigger.WaitAsync(token);
+                    await WaitingAsync(_trigger.WaitAsync(token));
                     if (IsPaused)
                     {
                         // Paused while waiting: this trigger's part passes uninspected, as any part does during a pause.

@@ -15,12 +15,18 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
 
     private readonly bool _inspect;
 
+    private readonly Microsoft.Extensions.Logging.ILoggerFactory _loggers;
+
     private DeviceUnderTest(string id, bool inspect)
     {
         Id = id;
         _inspect = inspect;
         ConfigPath = _dir.Combine("device.json");
+        _loggers = Logs.CreateFactory();
     }
+
+    /// <summary>What the host, the agent and the MQTT connection logged (all program lives of this device).</summary>
+    public InMemoryLoggerProvider Logs { get; } = new();
 
     public string Id { get; }
 
@@ -66,7 +72,7 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
     public async Task OpenAsync()
     {
         var configured = DeviceConfigFile.Load(ConfigPath);
-        var host = Runtime.Hosting.DeviceHost.Open(DeployedBundles.Resolve(configured));
+        var host = Runtime.Hosting.DeviceHost.Open(DeployedBundles.Resolve(configured), _loggers);
         if (_inspect)
         {
             host.StartInspection();
@@ -81,7 +87,7 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
             ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(800),
             MaxChunkSize = 1024 * 1024,
-        });
+        }, _loggers);
         await Agent.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await Agent.Connection.WaitConnectedAsync(timeout.Token);
@@ -120,6 +126,7 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
             await Agent.DisposeAsync();
         }
 
+        _loggers.Dispose();
         _dir.Dispose();
     }
 }

@@ -1,0 +1,35 @@
+using System.Globalization;
+using EdgeTransfer.Runtime.Inspection;
+
+namespace EdgeTransfer.Device.Hosting;
+
+/// <summary>The console lines of <c>run</c>: every N-th verdict, loop errors, and the summary at the end.</summary>
+internal sealed class RunReport(TextWriter output, int printEvery)
+{
+    private readonly int _every = Math.Max(1, printEvery);
+
+    public void Follow(InspectionLoop loop)
+    {
+        loop.VerdictReady += (_, e) =>
+        {
+            if (e.Verdict.FrameId % _every == 0)
+            {
+                output.WriteLine(Describe(e.Verdict));
+            }
+        };
+        loop.Error += (_, e) => output.WriteLine($"error      {e.Kind}: {e.Message}");
+    }
+
+    public void Summarize(InspectionStatistics stats)
+    {
+        output.WriteLine($"stopped    {stats.Frames} frames, {stats.Rejects} rejects, {stats.Errors} errors");
+        foreach (var (stage, summary) in stats.Latencies.Where(l => double.IsFinite(l.Value.P50)))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"latency    {stage.ToString().ToLowerInvariant(),-10} p50 {summary.P50:0.00} ms  p95 {summary.P95:0.00} ms  p99 {summary.P99:0.00} ms"));
+        }
+    }
+
+    private static string Describe(Verdict v) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"frame {v.FrameId,6}  {v.Outcome.ToString().ToLowerInvariant(),-9} {v.ClassName,-10} {v.Confidence:P0}  head {v.HeadVersion}  {v.Latencies.Total.TotalMilliseconds:0.0} ms{(v.Label is null ? string.Empty : $"  (truth {v.Label})")}");
+}
