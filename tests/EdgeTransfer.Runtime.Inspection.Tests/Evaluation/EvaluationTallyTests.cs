@@ -1,7 +1,6 @@
 using EdgeTransfer.Imaging.Datasets;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Evaluation;
-using EdgeTransfer.Runtime.Inspection;
 
 namespace EdgeTransfer.Runtime.Inspection.Tests.Evaluation;
 
