@@ -27,14 +27,7 @@ internal static class EvaluateCommand
             var report = parse.GetValue(head) is { } name
                 ? EvaluateStored(device, HeadVersionLookup.Find(device.Heads, name, "--head"), dataset, cancellationToken)
                 : ImageFolderEvaluator.Evaluate(device.Pipeline, dataset, cancellationToken: cancellationToken);
-            if (parse.GetValue(json))
-            {
-                output.WriteLine(report.ToJson());
-            }
-            else
-            {
-                EvaluationTable.Write(report, output);
-            }
+            report.WriteTo(output, parse.GetValue(json));
 
             return DeviceExitCodes.Success;
         });

@@ -43,6 +43,22 @@ public sealed record EvaluationReport
     /// <summary>The report as indented JSON (camelCase keys; a rate that cannot be measured is null).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, EvaluationJsonContext.Default.EvaluationReport);
 
+    /// <summary>Writes the report as the <c>evaluate</c> commands print it: JSON, or the tables of <see cref="EvaluationTable"/>.</summary>
+    /// <param name="output">Where to write.</param>
+    /// <param name="json">JSON instead of the tables.</param>
+    public void WriteTo(TextWriter output, bool json)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (json)
+        {
+            output.WriteLine(ToJson());
+        }
+        else
+        {
+            EvaluationTable.Write(this, output);
+        }
+    }
+
     /// <summary>Reads a report written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The JSON text.</param>
     /// <exception cref="JsonException">The text is not a report.</exception>

@@ -34,14 +34,7 @@ internal static class EvaluateCommand
                 : (device.InitialHead, InspectionPipeline.InitialHeadVersion);
             using var pipeline = new InspectionPipeline(device, policy, head: head);
             var report = ImageFolderEvaluator.Evaluate(pipeline, dataset, cancellationToken: cancellationToken);
-            if (parse.GetValue(json))
-            {
-                console.Out.WriteLine(report.ToJson());
-            }
-            else
-            {
-                EvaluationTable.Write(report, console.Out);
-            }
+            report.WriteTo(console.Out, parse.GetValue(json));
 
             return Task.FromResult(ExitCodes.Success);
         });
