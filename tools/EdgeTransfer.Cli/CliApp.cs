@@ -68,6 +68,7 @@ public static class CliApp
         root.Add(PrepareCommand.Create(console));
         root.Add(BundleCommand.Create(console));
         root.Add(ExportCommand.Create(console));
+        root.Add(EvaluateCommand.Create(console));
         root.Add(BenchCommand.Create(console));
         root.Add(SynthCommand.Create(console));
         root.Add(DemoCommand.Create(console));
