@@ -26,7 +26,7 @@ public static class DeviceCli
 
         var root = new RootCommand("EdgeTransfer device runtime: capture parts, learn on the device, inspect, and never lose the working model.");
         root.Add(ConfigOption);
-        root.Add(RunCommand.Create(output));
+        root.Add(RunCommand.Create(output, error));
         root.Add(CollectCommand.Create(output));
         root.Add(TrainCommand.Create(output));
         root.Add(InferCommand.Create(output));

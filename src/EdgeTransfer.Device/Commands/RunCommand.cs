@@ -15,7 +15,7 @@ namespace EdgeTransfer.Device.Commands;
 /// </summary>
 internal static class RunCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var seconds = new Option<int?>("--seconds") { Description = "Stop after this many seconds (default: until SIGINT/SIGTERM)." };
         var every = new Option<int>("--print-every") { Description = "Print every N-th verdict.", DefaultValueFactory = _ => 25 };
@@ -36,6 +36,7 @@ internal static class RunCommand
                 Device = configured,
                 Mqtt = configured.Mqtt.IsEnabled && !parse.GetValue(noMqtt),
                 Output = output,
+                Error = error,
                 PrintEvery = parse.GetValue(every),
                 StopAfter = parse.GetValue(seconds) is { } limit ? TimeSpan.FromSeconds(limit) : null,
             };

@@ -49,7 +49,7 @@ public sealed class DeviceService : BackgroundService
         _logger = loggers.CreateLogger<DeviceService>();
         _notifier = notifier;
         _time = timeProvider ?? TimeProvider.System;
-        _report = new RunReport(settings.Output, settings.PrintEvery);
+        _report = new RunReport(settings.Output, settings.Error, settings.PrintEvery);
     }
 
     /// <summary>Why the service could not start, or null; the caller rethrows it after the host has stopped.</summary>

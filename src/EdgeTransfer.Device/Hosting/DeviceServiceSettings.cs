@@ -15,6 +15,9 @@ public sealed class DeviceServiceSettings
     /// <summary>Where the run's console lines go (running, every N-th verdict, the summary).</summary>
     public TextWriter Output { get; init; } = TextWriter.Null;
 
+    /// <summary>Where the loop's error lines go (stderr), apart from the verdicts on <see cref="Output"/>.</summary>
+    public TextWriter Error { get; init; } = TextWriter.Null;
+
     /// <summary>Print every N-th verdict to <see cref="Output"/>.</summary>
     public int PrintEvery { get; init; } = 25;
 

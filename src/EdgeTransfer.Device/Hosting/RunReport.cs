@@ -3,8 +3,8 @@ using EdgeTransfer.Runtime.Inspection;
 
 namespace EdgeTransfer.Device.Hosting;
 
-/// <summary>The console lines of <c>run</c>: every N-th verdict, loop errors, and the summary at the end.</summary>
-internal sealed class RunReport(TextWriter output, int printEvery)
+/// <summary>The console lines of <c>run</c>: every N-th verdict and the summary on stdout, loop errors on stderr.</summary>
+internal sealed class RunReport(TextWriter output, TextWriter error, int printEvery)
 {
     private readonly int _every = Math.Max(1, printEvery);
 
@@ -17,7 +17,7 @@ internal sealed class RunReport(TextWriter output, int printEvery)
                 output.WriteLine(Describe(e.Verdict));
             }
         };
-        loop.Error += (_, e) => output.WriteLine($"error      {e.Kind}: {e.Message}");
+        loop.Error += (_, e) => error.WriteLine($"error      {e.Kind}: {e.Message}");
     }
 
     public void Summarize(InspectionStatistics stats)
