@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeTransfer.Runtime.Anomaly.OnDevice;
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Features;
@@ -65,6 +66,9 @@ public sealed class DeviceHost : IAsyncDisposable
     /// <summary>Trains, gates and promotes heads.</summary>
     public OnDeviceTrainer Trainer { get; }
 
+    /// <summary>The anomaly model in service, its registry, fitting and rollback.</summary>
+    public required DeviceAnomaly Anomaly { get; init; }
+
     /// <summary>The running inspection loop, or null before <see cref="StartInspection"/>.</summary>
     public InspectionLoop? Loop => Volatile.Read(ref _loop);
 
@@ -101,6 +105,8 @@ public sealed class DeviceHost : IAsyncDisposable
 
             var samples = SampleStore.Open(options.Store.SamplesPath, SampleStoreSchema.FromManifest(bundle.Manifest, bundle.BackboneRole), options.Training.ToSampleStoreOptions(), time);
             disposables.Push(samples);
+            var anomaly = DeviceAnomaly.Open(options, bundle, time);
+            disposables.Push(anomaly);
             var pipeline = new InspectionPipeline(
                 bundle,
                 new VerdictPolicy(bundle.Classes, options.Inspection),
@@ -109,7 +115,7 @@ public sealed class DeviceHost : IAsyncDisposable
                 timeProvider: time);
             disposables.Push(pipeline);
             var trainer = new OnDeviceTrainer(bundle.Bundle, heads, OnDeviceTrainerOptions.FromTrainingOptions(options.Training), time);
-            return new DeviceHost(options, bundle, heads, samples, pipeline, trainer, loggers, time);
+            return new DeviceHost(options, bundle, heads, samples, pipeline, trainer, loggers, time) { Anomaly = anomaly };
         }
         catch
         {
@@ -304,6 +310,7 @@ public sealed class DeviceHost : IAsyncDisposable
         Pipeline.Dispose();
         Samples.Dispose();
         Heads.Dispose();
+        Anomaly.Dispose();
     }
 
     private void OnVerdict(object? sender, VerdictEventArgs e)
