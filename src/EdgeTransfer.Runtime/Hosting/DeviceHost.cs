@@ -48,6 +48,8 @@ public sealed class DeviceHost : IAsyncDisposable
         Trainer.HeadPromoted += (_, e) => Pipeline.SwapHead(e.Head, e.Version.Name);
     }
 
+    private void OnAnomalyModelChanged(object? sender, AnomalyModelChangedEventArgs e) => Pipeline.SwapAnomalyModel(e.Model, e.Version.Name);
+
     /// <summary>The validated configuration.</summary>
     public DeviceOptions Options { get; }
 
@@ -67,7 +69,15 @@ public sealed class DeviceHost : IAsyncDisposable
     public OnDeviceTrainer Trainer { get; }
 
     /// <summary>The anomaly model in service, its registry, fitting and rollback.</summary>
-    public required DeviceAnomaly Anomaly { get; init; }
+    public required DeviceAnomaly Anomaly
+    {
+        get;
+        init
+        {
+            field = value;
+            value.ModelChanged += OnAnomalyModelChanged;
+        }
+    }
 
     /// <summary>The running inspection loop, or null before <see cref="StartInspection"/>.</summary>
     public InspectionLoop? Loop => Volatile.Read(ref _loop);
@@ -112,7 +122,8 @@ public sealed class DeviceHost : IAsyncDisposable
                 new VerdictPolicy(bundle.Classes, options.Inspection),
                 BackboneOptions.FromConfiguration(options.ExecutionProvider),
                 (heads.ReadCurrent(), heads.Current!.Name),
-                timeProvider: time);
+                timeProvider: time,
+                anomaly: anomaly.CreateStage());
             disposables.Push(pipeline);
             var trainer = new OnDeviceTrainer(bundle.Bundle, heads, OnDeviceTrainerOptions.FromTrainingOptions(options.Training), time);
             return new DeviceHost(options, bundle, heads, samples, pipeline, trainer, loggers, time) { Anomaly = anomaly };
@@ -141,6 +152,7 @@ public sealed class DeviceHost : IAsyncDisposable
             throw new InvalidOperationException("Inspection is already running.");
         }
 
+        Anomaly.ThrowIfNotReady();
         _source = source ?? LineFactory.CreateSource(Options, Bundle.Classes, _time);
         _trigger = trigger ?? (source is null ? LineFactory.CreateTrigger(Options, _time) : null);
         _reject = rejectLine ?? (source is null ? LineFactory.CreateRejectLine(Options, _time) : null);

@@ -1,6 +1,7 @@
 using EdgeTransfer.Runtime.Anomaly.Registry;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Features;
+using EdgeTransfer.Runtime.Inspection;
 using EdgeTransfer.Runtime.Loading;
 
 namespace EdgeTransfer.Runtime.Anomaly.OnDevice;
@@ -56,13 +57,14 @@ public sealed class DeviceAnomaly : IDisposable
 
     /// <summary>
     /// Opens the registry under <c>store.path/anomaly</c> and loads the model in service. When
-    /// <c>inspection.mode</c> needs the anomaly model, the bundle must have patch features and a model must
-    /// have been fitted.
+    /// <c>inspection.mode</c> needs the anomaly model, the bundle must have patch features; a model need not
+    /// be fitted yet (so that <c>fit</c> and <c>status</c> work), but inspection is refused until one is
+    /// (<see cref="ThrowIfNotReady"/>).
     /// </summary>
     /// <param name="options">The validated configuration.</param>
     /// <param name="bundle">The verified bundle in use.</param>
     /// <param name="timeProvider">The clock of the created-at times; the system clock when null.</param>
-    /// <exception cref="InvalidSettingException">The mode needs what the device does not have (with how to get it).</exception>
+    /// <exception cref="InvalidSettingException">The mode needs patch features and the bundle has none (with how to get them).</exception>
     /// <exception cref="AnomalyRegistryException">The registry is in use by another process or cannot be written.</exception>
     /// <exception cref="AnomalyModelException">The model in service was damaged between opening and reading.</exception>
     public static DeviceAnomaly Open(DeviceOptions options, DeviceBundle bundle, TimeProvider? timeProvider = null)
@@ -78,13 +80,7 @@ public sealed class DeviceAnomaly : IDisposable
         var registry = AnomalyModelRegistry.Open(options.Store.AnomalyPath, bundle.BundleId, options.Inspection.Anomaly.KeepModels, timeProvider);
         try
         {
-            var model = registry.ReadCurrent();
-            if (mode != InspectionMode.Classify && model is null)
-            {
-                throw new InvalidSettingException("inspection.mode", $"\"{Name(mode)}\" needs a fitted anomaly model, and none is in service yet. Fit one from good parts first: edgetransfer-device fit --data <folder of good images> (or the MQTT 'fit' command), with \"inspection.mode\": \"classify\" until then.");
-            }
-
-            return new DeviceAnomaly(bundle, options, registry, model);
+            return new DeviceAnomaly(bundle, options, registry, registry.ReadCurrent());
         }
         catch
         {
@@ -133,8 +129,33 @@ public sealed class DeviceAnomaly : IDisposable
         return version;
     }
 
+    /// <summary>
+    /// The inspection pipeline's anomaly step for the configured mode, with the model in service; null in
+    /// mode <c>classify</c>.
+    /// </summary>
+    public AnomalyStage? CreateStage()
+    {
+        var inspection = _options.Inspection;
+        return inspection.Mode == InspectionMode.Classify
+            ? null
+            : new AnomalyStage(inspection.Mode, inspection.Anomaly.IncludeMap, Model, Registry.Current?.Name, NotReadyMessage);
+    }
+
+    /// <summary>Refuses to inspect in mode <c>anomaly</c> or <c>both</c> while no model is in service, saying how to fit one.</summary>
+    /// <exception cref="InvalidSettingException">The mode needs a model and none is fitted.</exception>
+    public void ThrowIfNotReady()
+    {
+        if (_options.Inspection.Mode != InspectionMode.Classify && Model is null)
+        {
+            throw new InvalidSettingException("inspection.mode", NotReadyMessage());
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => Registry.Dispose();
+
+    private string NotReadyMessage() =>
+        $"\"{Name(_options.Inspection.Mode)}\" needs a fitted anomaly model, and none is in service yet. Fit one from good parts first: edgetransfer-device fit --data <folder of good images> (or the MQTT 'fit' command); use \"classify\" until then.";
 
     private static string Name(InspectionMode mode) => mode.ToString().ToLowerInvariant();
 
