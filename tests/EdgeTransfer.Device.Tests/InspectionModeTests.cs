@@ -68,6 +68,14 @@ public class InspectionModeTests : IClassFixture<BundleFixture>
         Assert.Equal("a0002", host.Anomaly.Fit(good).Promoted!.Name);
         Assert.Equal("a0002", host.Infer(device.Combine("hole.png")).Anomaly!.ModelVersion);
         Assert.Equal("a0002", host.Pipeline.AnomalyModelVersion);
+
+        // And a model file damaged on the disk while the device runs changes nothing: the verified model in memory serves
+        var path = host.Anomaly.Registry.Current!.Path;
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var after = host.Infer(device.Combine("hole.png"));
+        Assert.Equal("a0002", after.Anomaly!.ModelVersion);
+        Assert.Equal(after.Anomaly.Threshold, host.Anomaly.Model!.Threshold.Value);
     }
 
     [Fact]
