@@ -46,6 +46,15 @@ public class FitCommandTests : IClassFixture<BundleFixture>
         var status = device.Run("status");
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Contains("anomaly    a0002 (fitted", status.Output, StringComparison.Ordinal);
+
+        // And a rollback puts the first model back as a new version; a second has nothing left to go to
+        var rollback = device.Run("rollback", "--anomaly");
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Contains("rollback   a0002 → a0003 (a copy of a0001)", rollback.Output, StringComparison.Ordinal);
+        Assert.Contains("anomaly    a0003 (rollback", device.Run("status").Output, StringComparison.Ordinal);
+        var again = device.Run("rollback", "--anomaly");
+        Assert.Equal(DeviceExitCodes.Failure, again.ExitCode);
+        Assert.Contains("there is no earlier one to roll back to", again.Error, StringComparison.Ordinal);
     }
 
     [Fact]
