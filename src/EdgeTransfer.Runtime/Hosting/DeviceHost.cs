@@ -48,8 +48,6 @@ public sealed class DeviceHost : IAsyncDisposable
         Trainer.HeadPromoted += (_, e) => Pipeline.SwapHead(e.Head, e.Version.Name);
     }
 
-    private void OnAnomalyModelChanged(object? sender, AnomalyModelChangedEventArgs e) => Pipeline.SwapAnomalyModel(e.Model, e.Version.Name);
-
     /// <summary>The validated configuration.</summary>
     public DeviceOptions Options { get; }
 
@@ -324,6 +322,8 @@ public sealed class DeviceHost : IAsyncDisposable
         Heads.Dispose();
         Anomaly.Dispose();
     }
+
+    private void OnAnomalyModelChanged(object? sender, AnomalyModelChangedEventArgs e) => Pipeline.SwapAnomalyModel(e.Model, e.Version.Name);
 
     private void OnVerdict(object? sender, VerdictEventArgs e)
     {
