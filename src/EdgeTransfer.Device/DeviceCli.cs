@@ -31,6 +31,7 @@ public static class DeviceCli
         root.Add(TrainCommand.Create(output));
         root.Add(InferCommand.Create(output));
         root.Add(EvaluateCommand.Create(output));
+        root.Add(FitCommand.Create(output));
         root.Add(RollbackCommand.Create(output));
         root.Add(StatusCommand.Create(output));
 

@@ -15,6 +15,11 @@ internal static class InferCommand
             await using var device = DeviceSession.Open(parse.GetValue(DeviceCli.ConfigOption)!);
             var verdict = device.Infer(parse.GetValue(image)!);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verdict    {verdict.Outcome.ToString().ToLowerInvariant()}: {verdict.ClassName} ({verdict.Confidence:P1}), head {verdict.HeadVersion}"));
+            if (verdict.Anomaly is { } anomaly)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"anomaly    score {anomaly.Score:0.000} (0.5 = threshold {anomaly.Threshold:0.0000}){(anomaly.IsAnomalous ? ", anomalous" : string.Empty)}, model {anomaly.ModelVersion}"));
+            }
+
             var probabilities = verdict.Probabilities.ToArray();
             output.WriteLine("classes    " + string.Join(", ", device.Bundle.Classes.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"{c} {probabilities[i]:0.000}"))));
             var l = verdict.Latencies;

@@ -22,7 +22,8 @@ internal static class StatusCommand
                 (head.Metrics is { } m ? string.Create(CultureInfo.InvariantCulture, $", validation accuracy {m.ValidationAccuracy:P1} on {m.ValidationSamples} samples") : string.Empty));
             output.WriteLine($"heads      {string.Join(", ", device.Heads.Versions.Select(v => v.Name))}");
             output.WriteLine($"samples    {stats.TotalSamples} ({string.Join(", ", manifest.Classes.Select(c => $"{c} {stats.CountsByClass.GetValueOrDefault(c)}"))}), {stats.DiskBytes / 1024.0:0} KiB on disk");
-            foreach (var issue in device.Heads.Issues)
+            output.WriteLine(AnomalyStatus.Line(device));
+            foreach (var issue in device.Heads.Issues.Concat(device.Anomaly.Registry.Issues))
             {
                 output.WriteLine($"repaired   {issue}");
             }

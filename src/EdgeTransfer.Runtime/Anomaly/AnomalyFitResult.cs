@@ -30,6 +30,12 @@ public sealed class AnomalyFitResult
     /// <summary>The raw scores of the held-out good samples, for a quality gate that compares models on them.</summary>
     public required IReadOnlyList<float> HeldOutScores { get; init; }
 
+    /// <summary>The held-out good samples themselves, so a quality gate can score them with the model in service.</summary>
+    public IReadOnlyList<AnomalyFeatures> HeldOut { get; init; } = [];
+
+    /// <summary>The labelled defects that were scored (empty when none), for the same gate.</summary>
+    public IReadOnlyList<AnomalyFeatures> Defects { get; init; } = [];
+
     /// <summary>The raw scores of the labelled defects (empty when none).</summary>
     public required IReadOnlyList<float> DefectScores { get; init; }
 

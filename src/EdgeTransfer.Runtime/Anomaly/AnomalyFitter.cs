@@ -108,6 +108,8 @@ public sealed class AnomalyFitter
             HeldOutSamples = heldOut.Count,
             DefectSamples = defects.Count,
             TrainPatches = patches,
+            HeldOut = heldOut,
+            Defects = defects,
             HeldOutScores = heldOutScores,
             DefectScores = defectScores,
             ImageAuroc = auroc,

@@ -250,6 +250,8 @@ public static class DeviceOptionsValidator
         {
             add("inspection.defaultThreshold", $"expected a probability from 0 to 1, got {F(inspection.DefaultThreshold)}.");
         }
+
+        AnomalyOptionsChecks.Check(inspection.Anomaly, add);
     }
 
     private static void CheckTraining(TrainingOptions training, Action<string, string> add)

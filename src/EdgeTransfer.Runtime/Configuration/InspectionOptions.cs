@@ -17,4 +17,10 @@ public sealed class InspectionOptions
 
     /// <summary>The threshold of defect classes not in <see cref="Thresholds"/>, 0 to 1. Default 0.5.</summary>
     public double DefaultThreshold { get; set; } = 0.5;
+
+    /// <summary>What decides pass or reject: the head (default), the anomaly model, or both.</summary>
+    public InspectionMode Mode { get; set; } = InspectionMode.Classify;
+
+    /// <summary>The anomaly model's settings (fit and verdicts).</summary>
+    public AnomalyInspectionOptions Anomaly { get; set; } = new();
 }

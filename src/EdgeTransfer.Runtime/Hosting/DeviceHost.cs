@@ -1,6 +1,7 @@
 using System.Globalization;
 using EdgeTransfer.Artifacts.IO;
 using EdgeTransfer.Imaging.Decoding;
+using EdgeTransfer.Runtime.Anomaly.OnDevice;
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Features;
@@ -69,6 +70,17 @@ public sealed class DeviceHost : IAsyncDisposable
     /// <summary>Trains, gates and promotes heads.</summary>
     public OnDeviceTrainer Trainer { get; }
 
+    /// <summary>The anomaly model in service, its registry, fitting and rollback.</summary>
+    public required DeviceAnomaly Anomaly
+    {
+        get;
+        init
+        {
+            field = value;
+            value.ModelChanged += OnAnomalyModelChanged;
+        }
+    }
+
     /// <summary>The running inspection loop, or null before <see cref="StartInspection"/>.</summary>
     public InspectionLoop? Loop => Volatile.Read(ref _loop);
 
@@ -105,15 +117,18 @@ public sealed class DeviceHost : IAsyncDisposable
 
             var samples = SampleStore.Open(options.Store.SamplesPath, SampleStoreSchema.FromManifest(bundle.Manifest, bundle.BackboneRole), options.Training.ToSampleStoreOptions(), time);
             disposables.Push(samples);
+            var anomaly = DeviceAnomaly.Open(options, bundle, time);
+            disposables.Push(anomaly);
             var pipeline = new InspectionPipeline(
                 bundle,
                 new VerdictPolicy(bundle.Classes, options.Inspection),
                 BackboneOptions.FromConfiguration(options.ExecutionProvider),
                 (heads.ReadCurrent(), heads.Current!.Name),
-                timeProvider: time);
+                timeProvider: time,
+                anomaly: anomaly.CreateStage());
             disposables.Push(pipeline);
             var trainer = new OnDeviceTrainer(bundle.Bundle, heads, OnDeviceTrainerOptions.FromTrainingOptions(options.Training), time);
-            return new DeviceHost(options, bundle, heads, samples, pipeline, trainer, loggers, time);
+            return new DeviceHost(options, bundle, heads, samples, pipeline, trainer, loggers, time) { Anomaly = anomaly };
         }
         catch
         {
@@ -139,6 +154,7 @@ public sealed class DeviceHost : IAsyncDisposable
             throw new InvalidOperationException("Inspection is already running.");
         }
 
+        Anomaly.ThrowIfNotReady();
         _source = source ?? LineFactory.CreateSource(Options, Bundle.Classes, _time);
         _trigger = trigger ?? (source is null ? LineFactory.CreateTrigger(Options, _time) : null);
         _reject = rejectLine ?? (source is null ? LineFactory.CreateRejectLine(Options, _time) : null);
@@ -321,7 +337,10 @@ public sealed class DeviceHost : IAsyncDisposable
         Pipeline.Dispose();
         Samples.Dispose();
         Heads.Dispose();
+        Anomaly.Dispose();
     }
+
+    private void OnAnomalyModelChanged(object? sender, AnomalyModelChangedEventArgs e) => Pipeline.SwapAnomalyModel(e.Model, e.Version.Name);
 
     private void OnVerdict(object? sender, VerdictEventArgs e)
     {

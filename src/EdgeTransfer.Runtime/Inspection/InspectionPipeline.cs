@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using EdgeTransfer.Artifacts.Checkpoints;
 using EdgeTransfer.Imaging.Decoding;
 using EdgeTransfer.Imaging.Preprocessing;
+using EdgeTransfer.Runtime.Anomaly;
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Features;
 using EdgeTransfer.Runtime.Loading;
@@ -38,6 +39,7 @@ public sealed class InspectionPipeline : IDisposable
     private readonly ImagePreprocessor _preprocessor;
     private readonly BackboneSession _backbone;
     private readonly HeadPredictor _head;
+    private readonly AnomalyStage? _anomaly;
     private readonly TimeProvider _time;
     private readonly float[] _probabilities;
     private readonly float[] _lastFeatures;
@@ -58,6 +60,7 @@ public sealed class InspectionPipeline : IDisposable
     /// <param name="decoder">Limits of the hardened decoder for encoded frames; defaults when null.</param>
     /// <param name="thumbnailSide">The longer side of the <see cref="LastFrame"/> thumbnail, 8 to 512. Default 96.</param>
     /// <param name="timeProvider">The clock of the stage timings; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="anomaly">The anomaly step (modes <c>anomaly</c> and <c>both</c>): the backbone then also gives its patch maps; null for mode <c>classify</c>.</param>
     /// <exception cref="EdgeTransferException">A session cannot be made (bad provider, a model that changed, a head that does not fit).</exception>
     public InspectionPipeline(
         DeviceBundle bundle,
@@ -66,7 +69,8 @@ public sealed class InspectionPipeline : IDisposable
         (HeadCheckpoint Checkpoint, string Version)? head = null,
         ImageDecoderOptions? decoder = null,
         int thumbnailSide = 96,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        AnomalyStage? anomaly = null)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         ArgumentNullException.ThrowIfNull(policy);
@@ -85,9 +89,11 @@ public sealed class InspectionPipeline : IDisposable
         var (checkpoint, version) = head ?? (bundle.InitialHead, InitialHeadVersion);
         bundle.CheckHead(checkpoint, version);
         _headVersion = version;
-        _backbone = bundle.CreateBackbone(backbone);
+        _backbone = bundle.CreateBackbone(backbone, withPatchMaps: anomaly is not null);
+        _anomaly = anomaly;
         try
         {
+            anomaly?.Bind(_backbone, bundle);
             _head = bundle.CreateHeadPredictor(checkpoint);
             if (_head.FeatureSize != _backbone.FeatureSize || _head.ClassCount != bundle.Classes.Count)
             {
@@ -148,6 +154,33 @@ public sealed class InspectionPipeline : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _head.UpdateParameters(head);
             Volatile.Write(ref _headVersion, version);
+        }
+    }
+
+    /// <summary>The version of the anomaly model in service, or null in mode <c>classify</c>.</summary>
+    public string? AnomalyModelVersion => _anomaly?.ModelVersion;
+
+    /// <summary>
+    /// Puts a new anomaly model in service (after a fit or a rollback), between two frames. A model fitted on
+    /// other feature maps is refused and the old one stays. Does nothing in mode <c>classify</c>.
+    /// </summary>
+    /// <param name="model">The verified model.</param>
+    /// <param name="version">Its version name, carried by every verdict it scores.</param>
+    /// <exception cref="FeatureLayoutException">The model reads maps of other shapes.</exception>
+    public void SwapAnomalyModel(AnomalyModel model, string version)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(version);
+        if (_anomaly is null)
+        {
+            return;
+        }
+
+        var scorer = _anomaly.Prepare(model);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _anomaly.Swap(scorer, version);
         }
     }
 
@@ -235,6 +268,13 @@ public sealed class InspectionPipeline : IDisposable
         var extracted = _time.GetTimestamp();
         _head.Predict(features, _probabilities);
         var decision = Policy.Decide(_probabilities);
+        var className = Policy.Classes[decision.ClassIndex];
+        AnomalyVerdict? anomaly = null;
+        if (_anomaly is not null)
+        {
+            (decision, className, anomaly) = _anomaly.Decide(_backbone, Policy, _probabilities);
+        }
+
         var end = _time.GetTimestamp();
         var latencies = new StageLatencies(
             _time.GetElapsedTime(start, decoded),
@@ -242,7 +282,7 @@ public sealed class InspectionPipeline : IDisposable
             _time.GetElapsedTime(preprocessed, extracted),
             _time.GetElapsedTime(extracted, end),
             _time.GetElapsedTime(start, end));
-        var verdict = new Verdict(frameId, timestamp, sourceName, label, decision, Policy.Classes[decision.ClassIndex], _probabilities, _headVersion, latencies);
+        var verdict = new Verdict(frameId, timestamp, sourceName, label, decision, className, _probabilities, _headVersion, latencies) { Anomaly = anomaly };
         features.CopyTo(_lastFeatures);
         Thumbnail(rgb, width, height);
         _lastVerdict = verdict;

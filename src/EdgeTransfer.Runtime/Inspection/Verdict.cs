@@ -76,4 +76,7 @@ public sealed class Verdict
 
     /// <summary>The time of each stage.</summary>
     public StageLatencies Latencies { get; }
+
+    /// <summary>The anomaly model's score, threshold and (on request) map, in modes <c>anomaly</c> and <c>both</c>; null in mode <c>classify</c>.</summary>
+    public AnomalyVerdict? Anomaly { get; init; }
 }

@@ -1,0 +1,171 @@
+using EdgeTransfer.Runtime.Anomaly.Registry;
+using EdgeTransfer.Runtime.Configuration;
+using EdgeTransfer.Runtime.Features;
+using EdgeTransfer.Runtime.Inspection;
+using EdgeTransfer.Runtime.Loading;
+
+namespace EdgeTransfer.Runtime.Anomaly.OnDevice;
+
+/// <summary>
+/// The anomaly side of a device: the model registry of the bundle, the model in service (loaded and
+/// verified), fitting from good images and rollback. A promoted or rolled-back model is announced by
+/// <see cref="ModelChanged"/> so the inspection pipeline takes it between two frames.
+/// </summary>
+/// <remarks>
+/// A model file damaged after it was loaded changes nothing: the model in memory keeps serving, and the
+/// damage is reported when the registry is next opened.
+/// </remarks>
+public sealed class DeviceAnomaly : IDisposable
+{
+    private readonly DeviceBundle _bundle;
+    private readonly DeviceOptions _options;
+    private readonly Lock _gate = new();
+    private AnomalyModel? _model;
+    private int _fitting;
+
+    private DeviceAnomaly(DeviceBundle bundle, DeviceOptions options, AnomalyModelRegistry registry, AnomalyModel? model)
+    {
+        _bundle = bundle;
+        _options = options;
+        Registry = registry;
+        _model = model;
+    }
+
+    /// <summary>Raised after a fit was promoted or a rollback done, with the model now in service.</summary>
+    public event EventHandler<AnomalyModelChangedEventArgs>? ModelChanged;
+
+    /// <summary>The versioned anomaly models of the bundle.</summary>
+    public AnomalyModelRegistry Registry { get; }
+
+    /// <summary>The model in service (verified when loaded), or null before the first fit.</summary>
+    public AnomalyModel? Model
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _model;
+            }
+        }
+    }
+
+    /// <summary>Whether the bundle has the patch features an anomaly model reads.</summary>
+    public bool BundleHasPatchFeatures => _bundle.Manifest.PatchFeatures is not null;
+
+    /// <summary>Whether a fit is in progress.</summary>
+    public bool IsFitting => Volatile.Read(ref _fitting) != 0;
+
+    /// <summary>
+    /// Opens the registry under <c>store.path/anomaly</c> and loads the model in service. When
+    /// <c>inspection.mode</c> needs the anomaly model, the bundle must have patch features; a model need not
+    /// be fitted yet (so that <c>fit</c> and <c>status</c> work), but inspection is refused until one is
+    /// (<see cref="ThrowIfNotReady"/>).
+    /// </summary>
+    /// <param name="options">The validated configuration.</param>
+    /// <param name="bundle">The verified bundle in use.</param>
+    /// <param name="timeProvider">The clock of the created-at times; the system clock when null.</param>
+    /// <exception cref="InvalidSettingException">The mode needs patch features and the bundle has none (with how to get them).</exception>
+    /// <exception cref="AnomalyRegistryException">The registry is in use by another process or cannot be written.</exception>
+    /// <exception cref="AnomalyModelException">The model in service was damaged between opening and reading.</exception>
+    public static DeviceAnomaly Open(DeviceOptions options, DeviceBundle bundle, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(bundle);
+        var mode = options.Inspection.Mode;
+        if (mode != InspectionMode.Classify && bundle.Manifest.PatchFeatures is null)
+        {
+            throw new InvalidSettingException("inspection.mode", $"\"{Name(mode)}\" needs a bundle with patch features, and bundle '{bundle.BundleId}' has none (format {bundle.Manifest.FormatVersion}, or prepared with --patch-layers none). Prepare the bundle again with the default --patch-layers, or use \"classify\".");
+        }
+
+        var registry = AnomalyModelRegistry.Open(options.Store.AnomalyPath, bundle.BundleId, options.Inspection.Anomaly.KeepModels, timeProvider);
+        try
+        {
+            return new DeviceAnomaly(bundle, options, registry, registry.ReadCurrent());
+        }
+        catch
+        {
+            registry.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Fits from good images, gates and promotes; a promoted model goes into service at once.</summary>
+    /// <param name="goodFolder">A flat folder of good images, or an MVTec AD category.</param>
+    /// <param name="defectFolder">Optional labelled defects, to compare AUROC in the gate.</param>
+    /// <param name="progress">Told per image read and per fit step; may be null.</param>
+    /// <param name="cancellationToken">Stops the fit; nothing is promoted then.</param>
+    /// <exception cref="InvalidOperationException">A fit is already running.</exception>
+    public AnomalyFitOutcome Fit(string goodFolder, string? defectFolder = null, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _fitting, 1) != 0)
+        {
+            throw new InvalidOperationException("An anomaly fit is already running; wait for it to finish.");
+        }
+
+        try
+        {
+            var fitOptions = new AnomalyFitOptions { TargetFalseRejectRate = _options.Inspection.Anomaly.TargetFalseRejectRate };
+            var fitter = new OnDeviceAnomalyFitter(_bundle, Registry, fitOptions, backbone: BackboneOptions.FromConfiguration(_options.ExecutionProvider));
+            var outcome = fitter.Fit(goodFolder, defectFolder, progress, cancellationToken);
+            if (outcome.Promoted is { } version)
+            {
+                PutInService(outcome.Fit.Model, version);
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            Volatile.Write(ref _fitting, 0);
+        }
+    }
+
+    /// <summary>Puts the previous model back in service (as a new version) and announces it.</summary>
+    /// <exception cref="AnomalyRegistryException">There is nothing to roll back to; the model in service stays.</exception>
+    public AnomalyModelVersion Rollback()
+    {
+        var version = Registry.Rollback();
+        PutInService(AnomalyModelFile.Read(version.Path), version);
+        return version;
+    }
+
+    /// <summary>
+    /// The inspection pipeline's anomaly step for the configured mode, with the model in service; null in
+    /// mode <c>classify</c>.
+    /// </summary>
+    public AnomalyStage? CreateStage()
+    {
+        var inspection = _options.Inspection;
+        return inspection.Mode == InspectionMode.Classify
+            ? null
+            : new AnomalyStage(inspection.Mode, inspection.Anomaly.IncludeMap, Model, Registry.Current?.Name, NotReadyMessage);
+    }
+
+    /// <summary>Refuses to inspect in mode <c>anomaly</c> or <c>both</c> while no model is in service, saying how to fit one.</summary>
+    /// <exception cref="InvalidSettingException">The mode needs a model and none is fitted.</exception>
+    public void ThrowIfNotReady()
+    {
+        if (_options.Inspection.Mode != InspectionMode.Classify && Model is null)
+        {
+            throw new InvalidSettingException("inspection.mode", NotReadyMessage());
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Registry.Dispose();
+
+    private string NotReadyMessage() =>
+        $"\"{Name(_options.Inspection.Mode)}\" needs a fitted anomaly model, and none is in service yet. Fit one from good parts first: edgetransfer-device fit --data <folder of good images> (or the MQTT 'fit' command); use \"classify\" until then.";
+
+    private static string Name(InspectionMode mode) => mode.ToString().ToLowerInvariant();
+
+    private void PutInService(AnomalyModel model, AnomalyModelVersion version)
+    {
+        lock (_gate)
+        {
+            _model = model;
+        }
+
+        ModelChanged?.Invoke(this, new AnomalyModelChangedEventArgs(model, version));
+    }
+}

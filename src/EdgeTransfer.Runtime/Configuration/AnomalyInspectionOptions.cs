@@ -1,0 +1,14 @@
+namespace EdgeTransfer.Runtime.Configuration;
+
+/// <summary>The <c>inspection.anomaly</c> section: how anomaly models are fitted on the device and reported.</summary>
+public sealed class AnomalyInspectionOptions
+{
+    /// <summary>The share of good parts the threshold may reject, above 0 and at most 0.5. Default 0.01 (1 %).</summary>
+    public double TargetFalseRejectRate { get; set; } = 0.01;
+
+    /// <summary>Whether each verdict carries the 28×28 byte map of patch scores (128 = threshold). Default false.</summary>
+    public bool IncludeMap { get; set; }
+
+    /// <summary>How many anomaly model versions are kept (the rollback chain is always kept), 2 to 100. Default 5.</summary>
+    public int KeepModels { get; set; } = 5;
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using EdgeTransfer.Synthetic;
+using SixLabors.ImageSharp;
+
+namespace EdgeTransfer.Device.Tests;
+
+/// <summary><c>fit</c> (issue 10): an anomaly model from good parts, on the device, with a real INT8 bundle and ONNX Runtime.</summary>
+public class FitCommandTests : IClassFixture<BundleFixture>
+{
+    private readonly BundleFixture _bundle;
+
+    public FitCommandTests(BundleFixture bundle) => _bundle = bundle;
+
+    [Fact]
+    public void Fit_PromotesAModelFromGoodParts_TheGateComparesTheNext_AndStatusShowsIt()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory);
+        var good = WriteParts(device.Combine("good"), "good", 12);
+        var defects = WriteParts(device.Combine("defects"), "scratch", 4, first: 100);
+
+        // When a first model is fitted from good parts (with a few defects to measure it)
+        var first = device.Run("fit", "--data", good, "--defects", defects);
+
+        // Then it is promoted with its bank, threshold, held-out false rejects and timings
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("images     12 good", first.Output, StringComparison.Ordinal);
+        Assert.Contains("4 defects", first.Output, StringComparison.Ordinal);
+        Assert.Contains("threshold  ", first.Output, StringComparison.Ordinal);
+        Assert.Contains("gate       accepted: no anomaly model is in service yet.", first.Output, StringComparison.Ordinal);
+        Assert.Contains("result     Promoted: a0001 in service", first.Output, StringComparison.Ordinal);
+
+        // When a second one is fitted on the same parts, as JSON
+        var second = device.Run("fit", "--data", good, "--defects", defects, "--json");
+
+        // Then the gate compared it with the model in service on the same held-out parts, and promoted it
+        Assert.True(second.ExitCode == 0, second.ToString());
+        using var json = JsonDocument.Parse(second.Output);
+        var root = json.RootElement;
+        Assert.Equal("promoted", root.GetProperty("result").GetString());
+        Assert.Equal("a0002", root.GetProperty("inService").GetString());
+        Assert.Equal(12, root.GetProperty("trainSamples").GetInt32() + root.GetProperty("heldOutSamples").GetInt32());
+        Assert.True(root.GetProperty("bankBytes").GetInt64() > 0);
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("inServiceFalseRejectRate").ValueKind);
+        Assert.Equal(JsonValueKind.Number, root.GetProperty("inServiceImageAuroc").ValueKind);
+
+        var status = device.Run("status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("anomaly    a0002 (fitted", status.Output, StringComparison.Ordinal);
+
+        // And a rollback puts the first model back as a new version; a second has nothing left to go to
+        var rollback = device.Run("rollback", "--anomaly");
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Contains("rollback   a0002 → a0003 (a copy of a0001)", rollback.Output, StringComparison.Ordinal);
+        Assert.Contains("anomaly    a0003 (rollback", device.Run("status").Output, StringComparison.Ordinal);
+        var again = device.Run("rollback", "--anomaly");
+        Assert.Equal(DeviceExitCodes.Failure, again.ExitCode);
+        Assert.Contains("there is no earlier one to roll back to", again.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_AnMvtecCategory_ReadsItsTrainGood()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory);
+        WriteParts(device.Combine("bottle", "train", "good"), "good", 6);
+
+        var result = device.Run("fit", "--data", device.Combine("bottle"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("images     6 good", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_WithTooFewGoodImages_SaysHowManyAreNeeded_AndPromotesNothing()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory);
+        var one = WriteParts(device.Combine("one"), "good", 1);
+
+        var result = device.Run("fit", "--data", one);
+
+        Assert.Equal(DeviceExitCodes.Failure, result.ExitCode);
+        Assert.Contains("only 1 good samples", result.Error, StringComparison.Ordinal);
+        Assert.Contains("anomaly    none fitted", device.Run("status").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_WithAnEmptyOrMissingFolder_NamesIt()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory);
+        Directory.CreateDirectory(device.Combine("empty"));
+        File.WriteAllText(device.Combine("empty", "notes.txt"), "not an image");
+
+        var empty = device.Run("fit", "--data", device.Combine("empty"));
+        var missing = device.Run("fit", "--data", device.Combine("nowhere"));
+
+        Assert.Equal(DeviceExitCodes.Failure, empty.ExitCode);
+        Assert.Contains("empty' cannot be used: it holds no image files", empty.Error, StringComparison.Ordinal);
+        Assert.Contains("nowhere' cannot be used: the folder does not exist", missing.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", empty.Error + missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATamperedModelInService_IsRefused_AndTheEarlierModelServes()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory);
+        var good = WriteParts(device.Combine("good"), "good", 6);
+        Assert.Equal(0, device.Run("fit", "--data", good).ExitCode);
+        Assert.Equal(0, device.Run("fit", "--data", good).ExitCode);
+
+        // When a byte of the model in service changes on the disk
+        var path = device.Combine("state", "anomaly", "a0002.etam");
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 3] ^= 0x10;
+        File.WriteAllBytes(path, bytes);
+
+        // Then it is refused (SHA-256) and the earlier intact model is in service
+        var status = device.Run("status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("anomaly    a0001 (fitted", status.Output, StringComparison.Ordinal);
+        Assert.Contains("a0002.etam: damaged", status.Output, StringComparison.Ordinal);
+    }
+
+    private static string WriteParts(string folder, string kind, int count, int first = 0)
+    {
+        Directory.CreateDirectory(folder);
+        var generator = new SyntheticPartGenerator(11);
+        for (var i = first; i < first + count; i++)
+        {
+            using var part = generator.Generate(kind, i, 224);
+            part.SaveAsPng(Path.Combine(folder, $"{kind}-{i:D3}.png"));
+        }
+
+        return folder;
+    }
+}
