@@ -122,7 +122,40 @@ public sealed class SyntheticPartGenerator
     /// <param name="size">The side of the square image in pixels.</param>
     /// <param name="destination">At least size × size × 3 bytes.</param>
     /// <exception cref="InvalidSettingException">Unknown class (<c>--classes</c>) or size out of range (<c>--size</c>).</exception>
-    public void Generate(string defectClass, int index, int size, Span<byte> destination)
+    public void Generate(string defectClass, int index, int size, Span<byte> destination) =>
+        GenerateCore(defectClass, index, size, destination, default, drawDefect: true, canvasCopy: default);
+
+    /// <summary>
+    /// Generates one image and its exact defect mask: 255 where the defect drawing changed the part by at
+    /// least <see cref="MaskThreshold"/> grey levels in some channel (before lighting and sensor noise),
+    /// 0 elsewhere. Harmless specks are drawn before the defect, so they are never in the mask; a good part
+    /// has an all-zero mask. The image is byte-identical to the one <see cref="Generate(string, int, int, Span{byte})"/> writes.
+    /// </summary>
+    /// <param name="defectClass">One of <see cref="DefectClasses"/> (case-insensitive).</param>
+    /// <param name="index">The image number within the class.</param>
+    /// <param name="size">The side of the square image in pixels.</param>
+    /// <param name="destination">At least size × size × 3 bytes.</param>
+    /// <param name="mask">At least size × size bytes, one per pixel, row-major.</param>
+    /// <exception cref="InvalidSettingException">Unknown class (<c>--classes</c>) or size out of range (<c>--size</c>).</exception>
+    public void Generate(string defectClass, int index, int size, Span<byte> destination, Span<byte> mask)
+    {
+        CheckSize(size);
+        ArgumentOutOfRangeException.ThrowIfLessThan(mask.Length, size * size, nameof(mask));
+        GenerateCore(defectClass, index, size, destination, mask[..(size * size)], drawDefect: true, canvasCopy: default);
+    }
+
+    /// <summary>The smallest change, in grey levels of any channel, that puts a pixel in the defect mask.</summary>
+    /// <remarks>Below it the defect's soft fall-off (a dent's far slope, a scratch's faded end) is invisible under the sensor noise.</remarks>
+    public const float MaskThreshold = 8f;
+
+    /// <summary>For tests: the float canvas before lighting and noise, with or without the defect, for the same seed.</summary>
+    internal void RenderCanvas(string defectClass, int index, int size, bool drawDefect, Span<float> canvasCopy)
+    {
+        var bytes = new byte[size * size * 3];
+        GenerateCore(defectClass, index, size, bytes, default, drawDefect, canvasCopy);
+    }
+
+    private void GenerateCore(string defectClass, int index, int size, Span<byte> destination, Span<byte> mask, bool drawDefect, Span<float> canvasCopy)
     {
         var canonical = Canonical(defectClass);
         CheckSize(size);
@@ -132,16 +165,22 @@ public sealed class SyntheticPartGenerator
         var pixels = size * size;
         var rgb = ArrayPool<float>.Shared.Rent(pixels * 3);
         var cover = ArrayPool<float>.Shared.Rent(pixels);
+        var before = mask.IsEmpty ? null : ArrayPool<float>.Shared.Rent(pixels * 3);
         try
         {
             var seed = SplitMix64.Mix(SplitMix64.Mix((ulong)(uint)Seed, SplitMix64.Hash(canonical)), (ulong)(uint)index);
             var canvas = new PartCanvas(rgb.AsSpan(0, pixels * 3), cover.AsSpan(0, pixels), size, size / ReferenceSize);
-            Render(ref canvas, canonical, seed, destination);
+            var options = new RenderOptions(drawDefect, before is null ? default : before.AsSpan(0, pixels * 3), mask, canvasCopy);
+            Render(ref canvas, canonical, seed, destination, options);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(rgb);
             ArrayPool<float>.Shared.Return(cover);
+            if (before is not null)
+            {
+                ArrayPool<float>.Shared.Return(before);
+            }
         }
     }
 
@@ -169,7 +208,7 @@ public sealed class SyntheticPartGenerator
         }
     }
 
-    private static void Render(ref PartCanvas canvas, string defectClass, ulong seed, Span<byte> destination)
+    private static void Render(ref PartCanvas canvas, string defectClass, ulong seed, Span<byte> destination, RenderOptions options)
     {
         var rng = new SplitMix64(seed);
 
@@ -178,8 +217,12 @@ public sealed class SyntheticPartGenerator
         var lightAngle = rng.Range(0f, MathF.Tau);
         Surfaces.Draw(ref canvas, surface, ref rng);
         Defects.DrawSpecks(ref canvas, ref rng);
+        if (!options.Before.IsEmpty)
+        {
+            canvas.Rgb.CopyTo(options.Before);
+        }
 
-        switch (defectClass)
+        switch (options.DrawDefect ? defectClass : Good)
         {
             case Scratch:
                 Defects.DrawScratches(ref canvas, ref rng);
@@ -197,7 +240,39 @@ public sealed class SyntheticPartGenerator
                 break;
         }
 
+        if (!options.Mask.IsEmpty)
+        {
+            WriteMask(canvas.Rgb, options.Before, options.Mask);
+        }
+
+        if (!options.CanvasCopy.IsEmpty)
+        {
+            canvas.Rgb.CopyTo(options.CanvasCopy);
+        }
+
         Finish(ref canvas, ref rng, lightAngle, destination);
+    }
+
+    // The mask is what the defect drawing itself changed on this very canvas, so it is exact for the seed.
+    private static void WriteMask(ReadOnlySpan<float> after, ReadOnlySpan<float> before, Span<byte> mask)
+    {
+        for (var p = 0; p < mask.Length; p++)
+        {
+            var i = p * 3;
+            var change = MathF.Max(MathF.Abs(after[i] - before[i]), MathF.Max(MathF.Abs(after[i + 1] - before[i + 1]), MathF.Abs(after[i + 2] - before[i + 2])));
+            mask[p] = change >= MaskThreshold ? (byte)255 : (byte)0;
+        }
+    }
+
+    private readonly ref struct RenderOptions(bool drawDefect, Span<float> before, Span<byte> mask, Span<float> canvasCopy)
+    {
+        public bool DrawDefect { get; } = drawDefect;
+
+        public Span<float> Before { get; } = before;
+
+        public Span<byte> Mask { get; } = mask;
+
+        public Span<float> CanvasCopy { get; } = canvasCopy;
     }
 
     // Lighting gradient and vignette (multiplicative), the defect's mean change spread back, sensor noise.
