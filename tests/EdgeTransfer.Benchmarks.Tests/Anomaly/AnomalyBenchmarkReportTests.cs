@@ -51,7 +51,7 @@ public class AnomalyBenchmarkReportTests
         var report = Report(
             Run("int8", "default", "a", 0.99),
             Run("int8", "default", "b", 0.97),
-            Run("int8", "default", "a", 0.80, shots: 1) with { F1 = double.NaN, FalseRejectRate = double.NaN });
+            Run("int8", "default", "a", 0.80, shots: 1) with { GoodImages = 1, BankImages = 1, F1 = double.NaN, FalseRejectRate = double.NaN });
         using var text = new StringWriter();
 
         report.WriteTable(text);
