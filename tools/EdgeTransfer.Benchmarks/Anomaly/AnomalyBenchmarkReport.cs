@@ -187,6 +187,12 @@ public sealed record AnomalyBenchmarkReport(
                     $"shortcut   {label} good, default bank: int8 vs float backbone: image AUROC {Points(intDefault.ImageAuroc - floatDefault.ImageAuroc)}, pixel AUROC {Points(intDefault.PixelAuroc - floatDefault.PixelAuroc)}, backbone {floatDefault.BackboneMs / intDefault.BackboneMs:0.00}× faster"));
             }
 
+            foreach (var kinds in Runs.Where(r => r.Shots == shots && r.Backbone == "int8" && r.ImageAurocByDefectKind.Count > 0))
+            {
+                output.WriteLine(Invariant(
+                    $"kinds      {label} good, int8 {kinds.Bank}, {kinds.Category}: image AUROC by defect kind: {string.Join(", ", kinds.ImageAurocByDefectKind.Select(k => Invariant($"{k.Key} {k.Value:0.000}")))}"));
+            }
+
             if (intDefault is not null)
             {
                 output.WriteLine(Invariant(

@@ -35,6 +35,9 @@ public sealed record AnomalyRunResult(
     long BankBytes,
     int BankPatches)
 {
+    /// <summary>Image AUROC of the good test parts against each defect kind alone: where the pooled figure is lost (empty for means).</summary>
+    public IReadOnlyDictionary<string, double> ImageAurocByDefectKind { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Whether a threshold was fitted (at least 2 good images: one for the bank, one held out).</summary>
     public bool HasThreshold => double.IsFinite(FalseRejectRate);
 
@@ -60,6 +63,13 @@ public sealed record AnomalyRunResult(
         Json.WriteNumber(writer, "backboneMsPerFrame", BackboneMs);
         writer.WriteNumber("bankBytes", BankBytes);
         writer.WriteNumber("bankPatches", BankPatches);
+        writer.WriteStartObject("imageAurocByDefectKind");
+        foreach (var (kind, auroc) in ImageAurocByDefectKind)
+        {
+            Json.WriteNumber(writer, kind, auroc);
+        }
+
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 
@@ -83,6 +93,7 @@ public sealed record AnomalyRunResult(
             BackboneMs = runs.Average(r => r.BackboneMs),
             BankBytes = runs.Max(r => r.BankBytes),
             BankPatches = runs.Max(r => r.BankPatches),
+            ImageAurocByDefectKind = new Dictionary<string, double>(),
         };
     }
 }

@@ -74,6 +74,17 @@ internal static class BankEvaluation
             masks.Add(test[i].Mask);
         }
 
+        var byKind = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var goodScores = scores.Where((_, i) => !labels[i]).ToArray();
+        foreach (var kind in test.Where(t => t.IsDefect).Select(t => t.DefectKind).Distinct())
+        {
+            var kindScores = scores.Where((_, i) => test[i].DefectKind == kind).ToArray();
+            if (goodScores.Length > 0)
+            {
+                byKind[kind] = AnomalyMetrics.Auroc([.. goodScores, .. kindScores], [.. goodScores.Select(_ => false), .. kindScores.Select(_ => true)]);
+            }
+        }
+
         return new AnomalyRunResult(
             backbone,
             configuration.Name,
@@ -89,7 +100,10 @@ internal static class BankEvaluation
             test.Count == 0 ? double.NaN : TimingStatistics.From(times).Median,
             TimingStatistics.From(features.BackboneMs).Median,
             bank.Bytes,
-            bank.Count);
+            bank.Count)
+        {
+            ImageAurocByDefectKind = byKind,
+        };
     }
 
     // The fitter's own recipe (projection seeded by the fit seed, coreset budget by ratio and bytes) for the
