@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeTransfer.Benchmarks.Anomaly;
 using EdgeTransfer.Benchmarks.Backbone;
 using EdgeTransfer.Benchmarks.Fleet;
 using EdgeTransfer.Benchmarks.Pipeline;
@@ -6,7 +7,7 @@ using EdgeTransfer.Benchmarks.Training;
 
 namespace EdgeTransfer.Cli.Commands;
 
-/// <summary><c>edgetransfer bench backbone|train|pipeline</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
+/// <summary><c>edgetransfer bench backbone|train|pipeline|fleet|anomaly</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
 internal static class BenchCommand
 {
     public static Command Create(CliConsole console)
@@ -17,6 +18,7 @@ internal static class BenchCommand
             Train(console),
             Pipeline(console),
             Fleet(console),
+            Anomaly(console),
         };
         return command;
     }
@@ -190,6 +192,39 @@ internal static class BenchCommand
             };
             var report = await FleetBenchmark.RunAsync(options, console.Error.WriteLine, cancellationToken);
             return WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable);
+        });
+        return command;
+    }
+
+    private static Command Anomaly(CliConsole console)
+    {
+        var defaults = new AnomalyBenchmarkOptions { DataDirectory = string.Empty };
+        var data = new Option<string>("--data") { Description = "A folder in the MVTec AD layout (<category>/train/good, test/<defect>, ground_truth/<defect>), or one category; 'edgetransfer synth --layout mvtec' writes one.", Required = true };
+        var bundle = new Option<string?>("--bundle") { Description = "A prepared bundle with patch features (float and INT8 backbones). Default: one prepared in a scratch folder (ResNet18, INT8 calibrated on synthetic parts)." };
+        var shots = Defaulted<string>("--shots", "Good training images to fit on (the first k of train/good), comma-separated; 'all' for every one.", "1,4,16,all");
+        var threads = Defaulted<int>("--threads", "Threads of the backbone and of the nearest-neighbour search (0: one per core, the device's default).", defaults.Threads);
+        var calibration = Defaulted<int>("--calibration-images", "Synthetic calibration images of the INT8 backbone when the bundle is prepared here.", defaults.CalibrationImages);
+        var fitParts = Defaulted<int>("--fit-parts", "Good parts of the fit-time figure (training images repeated up to this count; 0 skips it).", defaults.FitTimingParts);
+        var noFullBank = new Option<bool>("--no-full-bank") { Description = "Skip the exact full bank (no coreset, no projection), the slowest part of the run." };
+        var json = JsonOption("machine, runs per category, means, fit time, targets, met/missed");
+        var command = new Command("anomaly", "Anomaly detection on MVTec-layout data per category and mean: image/pixel AUROC, F1 and false rejects at the fitted threshold, fit s, scoring vs backbone ms, bank bytes; int8 vs float, device default vs exact full bank, 1/4/16/all good images.")
+        {
+            data, bundle, shots, threads, calibration, fitParts, noFullBank, json,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = new AnomalyBenchmarkOptions
+            {
+                DataDirectory = parse.GetValue(data)!,
+                BundlePath = parse.GetValue(bundle),
+                Shots = AnomalyBenchmarkOptions.ParseShots(parse.GetValue(shots)!),
+                Threads = parse.GetValue(threads),
+                CalibrationImages = parse.GetValue(calibration),
+                FitTimingParts = parse.GetValue(fitParts),
+                FullBank = !parse.GetValue(noFullBank),
+            };
+            var report = AnomalyBenchmark.Run(options, console.Error.WriteLine, cancellationToken);
+            return Task.FromResult(WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable));
         });
         return command;
     }
