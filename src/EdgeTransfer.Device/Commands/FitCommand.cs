@@ -20,16 +20,13 @@ internal static class FitCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var device = DeviceSession.Open(parse.GetValue(DeviceCli.ConfigOption)!);
-            using var stop = DeviceSession.StopOnSignal(out var signals);
-            using (signals)
-            {
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
-                var asJson = parse.GetValue(json);
-                var progress = asJson ? null : new LineProgress(output);
-                var outcome = device.Anomaly.Fit(parse.GetValue(data)!, parse.GetValue(defects), progress, linked.Token);
-                output.WriteLine(asJson ? FitReport.Json(outcome) : FitReport.Text(outcome));
-                return outcome.Promoted is null ? DeviceExitCodes.Failure : DeviceExitCodes.Success;
-            }
+            using var stop = ShutdownSignal.Listen();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+            var asJson = parse.GetValue(json);
+            var progress = asJson ? null : new LineProgress(output);
+            var outcome = device.Anomaly.Fit(parse.GetValue(data)!, parse.GetValue(defects), progress, linked.Token);
+            output.WriteLine(asJson ? FitReport.Json(outcome) : FitReport.Text(outcome));
+            return outcome.Promoted is null ? DeviceExitCodes.Failure : DeviceExitCodes.Success;
         });
         return command;
     }
