@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using EdgeTransfer.Artifacts.IO;
-using EdgeTransfer.Mqtt.Internal;
 
 namespace EdgeTransfer.Mqtt.Outbox;
 

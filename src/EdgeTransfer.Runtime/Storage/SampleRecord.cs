@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using EdgeTransfer.Artifacts.IO;
 
 namespace EdgeTransfer.Runtime.Storage;
 

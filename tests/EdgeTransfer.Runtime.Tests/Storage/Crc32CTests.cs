@@ -1,4 +1,4 @@
-using EdgeTransfer.Runtime.Storage;
+using EdgeTransfer.Artifacts.IO;
 
 namespace EdgeTransfer.Runtime.Tests.Storage;
 
