@@ -1,6 +1,5 @@
 using System.Runtime.ExceptionServices;
-using System.Security.Cryptography;
-using EdgeTransfer.Artifacts.IO;
+using EdgeTransfer.Artifacts.Bundles;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
@@ -44,9 +43,10 @@ public static class SyntheticMvtecDataset
         }
 
         var jobs = Jobs(options, defects);
-        var staging = Path.Combine(Path.GetFullPath(outDir), $".{options.Category}.staging-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
+        string? staging = null;
         try
         {
+            staging = DirectoryPublisher.CreateStaging(target);
             foreach (var folder in jobs.Select(j => Path.GetDirectoryName(j.Image)!).Concat(jobs.Where(j => j.Mask is not null).Select(j => Path.GetDirectoryName(j.Mask)!)).Distinct())
             {
                 Directory.CreateDirectory(Path.Combine(staging, folder));
@@ -54,19 +54,7 @@ public static class SyntheticMvtecDataset
 
             var generator = new SyntheticPartGenerator(options.Seed);
             RunAll(jobs, job => WriteOne(generator, staging, job, options.Size));
-            foreach (var folder in Directory.EnumerateDirectories(staging, "*", SearchOption.AllDirectories))
-            {
-                DirectorySync.Flush(folder);
-            }
-
-            DirectorySync.Flush(staging);
-            if (Directory.Exists(target))
-            {
-                Directory.Delete(target);
-            }
-
-            Directory.Move(staging, target);
-            DirectorySync.Flush(Path.GetDirectoryName(target)!);
+            DirectoryPublisher.Publish(staging, target, overwrite: false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -74,9 +62,9 @@ public static class SyntheticMvtecDataset
         }
         finally
         {
-            if (Directory.Exists(staging))
+            if (staging is not null)
             {
-                Directory.Delete(staging, recursive: true);
+                DirectoryPublisher.TryDeleteTree(staging);
             }
         }
 

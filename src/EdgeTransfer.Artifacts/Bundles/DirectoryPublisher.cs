@@ -6,9 +6,10 @@ namespace EdgeTransfer.Artifacts.Bundles;
 
 /// <summary>
 /// Puts a fully written directory in place in one rename, so that the output directory is either
-/// absent, the old bundle, or the complete new one — never a half-written bundle.
+/// absent, the old bundle, or the complete new one — never a half-written bundle. Also used for other
+/// generated folders (the synthetic MVTec datasets) that must appear whole or not at all.
 /// </summary>
-internal static class DirectoryPublisher
+public static class DirectoryPublisher
 {
     /// <summary>The setting named in "output exists" errors; the CLI calls it <c>--out</c>.</summary>
     public const string OutputSetting = "--out";
