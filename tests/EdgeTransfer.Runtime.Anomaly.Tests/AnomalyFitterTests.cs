@@ -50,6 +50,32 @@ public class AnomalyFitterTests
     }
 
     [Fact]
+    public void Fit_KeepsTheCoresetWithinItsRowCap_WhateverTheRatioGives()
+    {
+        var good = Enumerable.Range(0, 10).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false)).ToList();
+        var result = new AnomalyFitter(new AnomalyFitOptions { CoresetRatio = 1, MaxCoresetRows = 50 }).Fit(good);
+
+        Assert.Equal(50, result.BankPatches);
+        Assert.Equal("50", result.Model.Metadata["coresetRows"]);
+    }
+
+    [Theory]
+    [InlineData(1.0, 0, 1000, 1000)]      // no cap: the ratio
+    [InlineData(0.1, 0, 1000, 100)]
+    [InlineData(0.1, 64, 1000, 64)]       // the cap is below the ratio
+    [InlineData(0.5, 2048, 1000, 500)]    // the ratio is below the cap
+    [InlineData(0.001, 2048, 10, 1)]      // never fewer than one row
+    public void CoresetBudget_IsTheSmallestOfRatioAndRowCap(double ratio, int cap, int patches, int expected) =>
+        Assert.Equal(expected, new AnomalyFitOptions { CoresetRatio = ratio, MaxCoresetRows = cap }.CoresetBudget(patches, 128));
+
+    [Fact]
+    public void Options_WithANegativeRowCap_AreRefusedByName()
+    {
+        var error = Assert.Throws<InvalidSettingException>(() => new AnomalyFitter(new AnomalyFitOptions { MaxCoresetRows = -1 }));
+        Assert.Contains("MaxCoresetRows", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_ReportsProgressThroughEveryStage_InOrder()
     {
         var samples = Enumerable.Range(0, 10).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))

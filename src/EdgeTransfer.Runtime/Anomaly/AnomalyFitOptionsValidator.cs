@@ -20,6 +20,11 @@ public static class AnomalyFitOptionsValidator
             throw Bad(nameof(options.CoresetRatio), Invariant($"must be above 0 and at most 1 (a share of the training patches); got {options.CoresetRatio}."));
         }
 
+        if (options.MaxCoresetRows < 0)
+        {
+            throw Bad(nameof(options.MaxCoresetRows), $"must be 0 (no cap) or more; got {options.MaxCoresetRows}.");
+        }
+
         if (options.MaxBankBytes < 1024)
         {
             throw Bad(nameof(options.MaxBankBytes), $"must be at least 1024 bytes; got {options.MaxBankBytes}.");

@@ -69,7 +69,7 @@ public sealed class AnomalyFitter
         var embedTime = clock.Elapsed;
         clock.Restart();
         var patches = train.Count * embedder.Patches;
-        var budget = Budget(patches, embedder.Dimensions);
+        var budget = _options.CoresetBudget(patches, embedder.Dimensions);
         progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Coreset, 0, 1));
         var chosen = CoresetSampler.Select(embeddings, patches, embedder.Dimensions, budget, seed, _options.SamplingDimensions, cancellationToken);
         var bank = MemoryBank.FromRows(embeddings, embedder.Dimensions, chosen);
@@ -99,6 +99,7 @@ public sealed class AnomalyFitter
             ["trainSamples"] = train.Count.ToString(CultureInfo.InvariantCulture),
             ["trainPatches"] = patches.ToString(CultureInfo.InvariantCulture),
             ["coresetRatio"] = _options.CoresetRatio.ToString("R", CultureInfo.InvariantCulture),
+            ["coresetRows"] = budget.ToString(CultureInfo.InvariantCulture),
             ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
         };
         return new AnomalyFitResult
@@ -152,13 +153,6 @@ public sealed class AnomalyFitter
 
         var heldOut = Math.Clamp((int)Math.Round(_options.HeldOutShare * good.Count), 1, good.Count - 1);
         return ([.. order.Skip(heldOut).Select(i => good[i])], [.. order.Take(heldOut).Select(i => good[i])]);
-    }
-
-    private int Budget(int patches, int dimensions)
-    {
-        var byRatio = (long)Math.Ceiling(_options.CoresetRatio * patches);
-        var byBytes = _options.MaxBankBytes / ((long)dimensions * sizeof(float));
-        return (int)Math.Clamp(Math.Min(byRatio, byBytes), 1, patches);
     }
 
     private static float[] Scores(PatchEmbedder embedder, VectorisedNearestNeighbour search, List<AnomalyFeatures> samples, Progress progress, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public sealed record BankConfiguration(string Name, string Description, AnomalyF
         var options = new AnomalyFitOptions { Threads = threads };
         return new BankConfiguration(
             "default",
-            FormattableString.Invariant($"device default (projection {options.ProjectionDimensions}, coreset {options.CoresetRatio:P0} sampled in {options.SamplingDimensions} dims, ≤ {options.MaxBankBytes >> 20} MiB)"),
+            FormattableString.Invariant($"device default (projection {options.ProjectionDimensions}, coreset {options.CoresetRatio:P0} capped at {options.MaxCoresetRows} rows, sampled in {options.SamplingDimensions} dims, ≤ {options.MaxBankBytes >> 20} MiB)"),
             options);
     }
 
@@ -24,5 +24,5 @@ public sealed record BankConfiguration(string Name, string Description, AnomalyF
     public static BankConfiguration FullBank(int threads) => new(
         "full",
         "exact full bank (every patch, no projection)",
-        new AnomalyFitOptions { ProjectionDimensions = 0, CoresetRatio = 1, MaxBankBytes = long.MaxValue, Threads = threads });
+        new AnomalyFitOptions { ProjectionDimensions = 0, CoresetRatio = 1, MaxCoresetRows = 0, MaxBankBytes = long.MaxValue, Threads = threads });
 }

@@ -106,7 +106,7 @@ internal static class BankEvaluation
         };
     }
 
-    // The fitter's own recipe (projection seeded by the fit seed, coreset budget by ratio and bytes) for the
+    // The fitter's own recipe (projection seeded by the fit seed, coreset budget by ratio, row cap and bytes) for the
     // one case it refuses, so that k = 1 measures the same kind of bank.
     private static (PatchEmbedder Embedder, MemoryBank Bank) SingleImageBank(AnomalyFeatures image, AnomalyFitOptions options)
     {
@@ -117,9 +117,7 @@ internal static class BankEvaluation
             : null;
         var embedder = new PatchEmbedder(layout, projection);
         var rows = embedder.Embed(image);
-        var byRatio = (long)Math.Ceiling(options.CoresetRatio * embedder.Patches);
-        var byBytes = options.MaxBankBytes / ((long)embedder.Dimensions * sizeof(float));
-        var budget = (int)Math.Clamp(Math.Min(byRatio, byBytes), 1, embedder.Patches);
+        var budget = options.CoresetBudget(embedder.Patches, embedder.Dimensions);
         var chosen = CoresetSampler.Select(rows, embedder.Patches, embedder.Dimensions, budget, seed, options.SamplingDimensions);
         return (embedder, MemoryBank.FromRows(rows, embedder.Dimensions, chosen));
     }
