@@ -17,6 +17,25 @@ public class PatchEmbedderTests
     }
 
     [Fact]
+    public void Embed_WithAProjection_EqualsProjectingTheFullEmbedding()
+    {
+        // The projected path filters after projecting; linearity makes that the same embedding.
+        var features = SyntheticMaps.Defect(SyntheticMaps.ResNet18, 3, 2, 5);
+        var projection = new RandomProjection(384, 128, 7);
+        var full = new PatchEmbedder(SyntheticMaps.ResNet18).Embed(features);
+        var expected = new float[784 * 128];
+        projection.Project(full, 784, expected);
+
+        var actual = new PatchEmbedder(SyntheticMaps.ResNet18, projection).Embed(features);
+
+        var scale = expected.Max(MathF.Abs);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(MathF.Abs(actual[i] - expected[i]) <= 1e-4f * scale, $"value {i}: {actual[i]} vs {expected[i]}");
+        }
+    }
+
+    [Fact]
     public void Embed_PutsStage2ChannelsFirst_AveragesTheNeighbourhood_AndCountsOnlyNeighboursInsideAtTheBorder()
     {
         // Stage 2 channel 0 holds its column index; stage 3 channel 1 is constant 5.

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace EdgeTransfer.Runtime.Anomaly;
 
@@ -8,6 +9,13 @@ namespace EdgeTransfer.Runtime.Anomaly;
 /// resampled bilinearly to the finer grid, and the two are concatenated per position (stage 2 channels
 /// first), then optionally projected.
 /// </summary>
+/// <remarks>
+/// With a projection the order is turned round: each map's channels are projected first, at the map's own
+/// resolution, and the 3×3 average and the resampling run on the projected planes. Both filters are linear
+/// and act on each channel alike, so they commute with a projection that mixes channels: the result is the
+/// same embedding (up to float rounding), but stage 3 is projected at 14×14 instead of 28×28 and the filters
+/// run on 128 planes instead of 384 — less than half the arithmetic, on long contiguous planes.
+/// </remarks>
 public sealed class PatchEmbedder
 {
     /// <summary>Creates the embedder for maps of <paramref name="layout"/>.</summary>
@@ -64,43 +72,80 @@ public sealed class PatchEmbedder
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Patches * Dimensions, nameof(destination));
+        if (Projection is null)
+        {
+            EmbedFull(features, destination);
+        }
+        else
+        {
+            EmbedProjected(features, Projection, destination);
+        }
+    }
+
+    private void EmbedFull(AnomalyFeatures features, Span<float> destination)
+    {
         var raw = Layout.EmbeddingDimensions;
         var s2 = Layout.Stage2;
         var s3 = Layout.Stage3;
 
-        // Work buffers from the pool: the concatenated embeddings of a frame are over a megabyte, and a
-        // fresh large array per frame would churn the large-object heap on a device.
-        var pooled = Projection is null ? null : ArrayPool<float>.Shared.Rent(Patches * raw);
+        // Work buffers from the pool: a fresh array per frame would churn the heap on a device.
         var smoothed = ArrayPool<float>.Shared.Rent(Math.Max(s2.Positions, s3.Positions));
         var resampled = ArrayPool<float>.Shared.Rent(s2.Positions);
         try
         {
-            var concatenated = pooled is null ? destination : pooled.AsSpan(0, Patches * raw);
             var stage2 = features.Stage2.Values.Span;
             var stage3 = features.Stage3.Values.Span;
             for (var c = 0; c < s2.Channels; c++)
             {
                 GridFilters.BoxMean3x3(stage2.Slice(c * s2.Positions, s2.Positions), s2.Height, s2.Width, smoothed);
-                Scatter(smoothed.AsSpan(0, s2.Positions), concatenated, c, raw);
+                Scatter(smoothed.AsSpan(0, s2.Positions), destination, c, raw);
             }
 
             for (var c = 0; c < s3.Channels; c++)
             {
                 GridFilters.BoxMean3x3(stage3.Slice(c * s3.Positions, s3.Positions), s3.Height, s3.Width, smoothed);
                 GridFilters.Bilinear(smoothed.AsSpan(0, s3.Positions), s3.Height, s3.Width, resampled, s2.Height, s2.Width);
-                Scatter(resampled.AsSpan(0, s2.Positions), concatenated, s2.Channels + c, raw);
+                Scatter(resampled.AsSpan(0, s2.Positions), destination, s2.Channels + c, raw);
             }
-
-            Projection?.Project(concatenated, Patches, destination);
         }
         finally
         {
-            if (pooled is not null)
-            {
-                ArrayPool<float>.Shared.Return(pooled);
-            }
-
             ArrayPool<float>.Shared.Return(smoothed);
+            ArrayPool<float>.Shared.Return(resampled);
+        }
+    }
+
+    private void EmbedProjected(AnomalyFeatures features, RandomProjection projection, Span<float> destination)
+    {
+        var s2 = Layout.Stage2;
+        var s3 = Layout.Stage3;
+        var outputs = projection.OutputDimensions;
+        var plane2 = ArrayPool<float>.Shared.Rent(outputs * s2.Positions);
+        var plane3 = ArrayPool<float>.Shared.Rent(outputs * s3.Positions);
+        var smoothed2 = ArrayPool<float>.Shared.Rent(s2.Positions);
+        var smoothed3 = ArrayPool<float>.Shared.Rent(s3.Positions);
+        var resampled = ArrayPool<float>.Shared.Rent(s2.Positions);
+        try
+        {
+            // Rows 0 … C2−1 of the projection take stage 2's channels, the rest stage 3's (the concatenation order).
+            projection.ProjectPlanes(features.Stage2.Values.Span, 0, s2.Channels, s2.Positions, plane2);
+            projection.ProjectPlanes(features.Stage3.Values.Span, s2.Channels, s3.Channels, s3.Positions, plane3);
+            for (var o = 0; o < outputs; o++)
+            {
+                var sum = smoothed2.AsSpan(0, s2.Positions);
+                GridFilters.BoxMean3x3(plane2.AsSpan(o * s2.Positions, s2.Positions), s2.Height, s2.Width, sum);
+                GridFilters.BoxMean3x3(plane3.AsSpan(o * s3.Positions, s3.Positions), s3.Height, s3.Width, smoothed3);
+                GridFilters.Bilinear(smoothed3.AsSpan(0, s3.Positions), s3.Height, s3.Width, resampled, s2.Height, s2.Width);
+                TensorPrimitives.Add(sum, resampled.AsSpan(0, s2.Positions), sum);
+                Scatter(sum, destination, o, outputs);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(plane2);
+            ArrayPool<float>.Shared.Return(plane3);
+            ArrayPool<float>.Shared.Return(smoothed2);
+            ArrayPool<float>.Shared.Return(smoothed3);
             ArrayPool<float>.Shared.Return(resampled);
         }
     }

@@ -72,6 +72,40 @@ public sealed class RandomProjection
         }
     }
 
+    /// <summary>
+    /// Projects channel planes: <paramref name="channels"/> planes of <paramref name="positions"/> values (CHW),
+    /// which are the projection's input dimensions <paramref name="firstInput"/> onwards, become
+    /// <see cref="OutputDimensions"/> planes of the same positions, each the sum of the input planes weighted
+    /// by one column of the matrix. Output planes must be summed over every input range to give the full
+    /// projection; callers that split the inputs (one map per range) add the ranges' results themselves.
+    /// </summary>
+    /// <param name="planes">The input planes, channel-major.</param>
+    /// <param name="firstInput">The input dimension of the first plane.</param>
+    /// <param name="channels">How many planes.</param>
+    /// <param name="positions">The values per plane.</param>
+    /// <param name="destination">At least <see cref="OutputDimensions"/> × <paramref name="positions"/> values, overwritten.</param>
+    public void ProjectPlanes(ReadOnlySpan<float> planes, int firstInput, int channels, int positions, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstInput);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstInput + channels, InputDimensions, nameof(channels));
+        if (planes.Length < channels * positions || destination.Length < OutputDimensions * positions)
+        {
+            throw new ArgumentException($"Projecting {channels} planes of {positions} values needs {channels * positions} source and {OutputDimensions * positions} destination values.", nameof(planes));
+        }
+
+        // One output plane at a time stays in the L1 cache while the input planes stream past it; every
+        // step is an axpy over a whole plane, long enough for the vector units.
+        for (var o = 0; o < OutputDimensions; o++)
+        {
+            var output = destination.Slice(o * positions, positions);
+            output.Clear();
+            for (var c = 0; c < channels; c++)
+            {
+                TensorPrimitives.MultiplyAdd(planes.Slice(c * positions, positions), Matrix[((firstInput + c) * OutputDimensions) + o], output, output);
+            }
+        }
+    }
+
     private static float[] Generate(int inputDimensions, int outputDimensions, ulong seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputDimensions, 1);

@@ -38,6 +38,12 @@ public sealed record AnomalyRunResult(
     /// <summary>Image AUROC of the good test parts against each defect kind alone: where the pooled figure is lost (empty for means).</summary>
     public IReadOnlyDictionary<string, double> ImageAurocByDefectKind { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>Median embedding time per test frame (the 3×3 averages, the resampling, the projection): the first part of <see cref="ScoringMs"/>.</summary>
+    public double EmbedMs { get; init; } = double.NaN;
+
+    /// <summary>Median nearest-neighbour search time per test frame: the second part of <see cref="ScoringMs"/>.</summary>
+    public double SearchMs { get; init; } = double.NaN;
+
     /// <summary>Whether a threshold was fitted (at least 2 good images: one for the bank, one held out).</summary>
     public bool HasThreshold => double.IsFinite(FalseRejectRate);
 
@@ -60,6 +66,8 @@ public sealed record AnomalyRunResult(
         writer.WriteBoolean("thresholdFitted", HasThreshold);
         Json.WriteNumber(writer, "fitSeconds", FitSeconds);
         Json.WriteNumber(writer, "scoringMsPerFrame", ScoringMs);
+        Json.WriteNumber(writer, "embedMsPerFrame", EmbedMs);
+        Json.WriteNumber(writer, "searchMsPerFrame", SearchMs);
         Json.WriteNumber(writer, "backboneMsPerFrame", BackboneMs);
         writer.WriteNumber("bankBytes", BankBytes);
         writer.WriteNumber("bankPatches", BankPatches);
@@ -90,6 +98,8 @@ public sealed record AnomalyRunResult(
             FalseRejectRate = runs.Average(r => r.FalseRejectRate),
             FitSeconds = runs.Average(r => r.FitSeconds),
             ScoringMs = runs.Average(r => r.ScoringMs),
+            EmbedMs = runs.Average(r => r.EmbedMs),
+            SearchMs = runs.Average(r => r.SearchMs),
             BackboneMs = runs.Average(r => r.BackboneMs),
             BankBytes = runs.Max(r => r.BankBytes),
             BankPatches = runs.Max(r => r.BankPatches),
