@@ -52,7 +52,7 @@ public static class AnomalyBenchmark
         }
 
         var threads = options.Threads == 0 ? Environment.ProcessorCount : options.Threads;
-        var configurations = new List<BankConfiguration> { BankConfiguration.DeviceDefault(threads) };
+        var configurations = new List<BankConfiguration> { BankConfiguration.DeviceDefault(threads, options.CoresetRows) };
         if (options.FullBank)
         {
             configurations.Add(BankConfiguration.FullBank(threads));

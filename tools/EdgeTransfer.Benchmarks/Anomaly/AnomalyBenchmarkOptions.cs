@@ -26,6 +26,9 @@ public sealed class AnomalyBenchmarkOptions
     /// <summary>Good parts of the fit-time figure (the training images repeated up to this count). Default 100 (the target).</summary>
     public int FitTimingParts { get; init; } = 100;
 
+    /// <summary>The coreset row cap of the device-default bank, to see its price; null = the library's default (<see cref="Runtime.Anomaly.AnomalyFitOptions.MaxCoresetRows"/>), 0 = no cap.</summary>
+    public int? CoresetRows { get; init; }
+
     /// <summary>Also measure the exact full bank (no coreset, no projection). Default true.</summary>
     public bool FullBank { get; init; } = true;
 
@@ -80,6 +83,7 @@ public sealed class AnomalyBenchmarkOptions
         Check(Threads is >= 0 and <= 256, "--threads", $"expected 0 (one per core) to 256, got {Threads}.");
         Check(CalibrationImages is >= 1 and <= 10_000, "--calibration-images", $"expected 1 to 10000, got {CalibrationImages}.");
         Check(FitTimingParts is >= 0 and <= 100_000, "--fit-parts", $"expected 0 (skip) to 100000, got {FitTimingParts}.");
+        Check(CoresetRows is null or >= 0, "--coreset-rows", $"expected 0 (no cap) or more, got {CoresetRows}.");
     }
 
     private static void Check(bool ok, string option, string reason)

@@ -10,9 +10,11 @@ public sealed record BankConfiguration(string Name, string Description, AnomalyF
 {
     /// <summary>What the device fits: the library's defaults (projection, coreset, byte budget).</summary>
     /// <param name="threads">Threads of the nearest-neighbour search.</param>
-    public static BankConfiguration DeviceDefault(int threads)
+    /// <param name="coresetRows">The coreset row cap instead of the library's default (0 = no cap), or null.</param>
+    public static BankConfiguration DeviceDefault(int threads, int? coresetRows = null)
     {
         var options = new AnomalyFitOptions { Threads = threads };
+        options.MaxCoresetRows = coresetRows ?? options.MaxCoresetRows;
         return new BankConfiguration(
             "default",
             FormattableString.Invariant($"device default (projection {options.ProjectionDimensions}, coreset {options.CoresetRatio:P0} capped at {options.MaxCoresetRows} rows, sampled in {options.SamplingDimensions} dims, ≤ {options.MaxBankBytes >> 20} MiB)"),

@@ -206,10 +206,11 @@ internal static class BenchCommand
         var calibration = Defaulted<int>("--calibration-images", "Synthetic calibration images of the INT8 backbone when the bundle is prepared here.", defaults.CalibrationImages);
         var fitParts = Defaulted<int>("--fit-parts", "Good parts of the fit-time figure (training images repeated up to this count; 0 skips it).", defaults.FitTimingParts);
         var noFullBank = new Option<bool>("--no-full-bank") { Description = "Skip the exact full bank (no coreset, no projection), the slowest part of the run." };
+        var coresetRows = new Option<int?>("--coreset-rows") { Description = "The coreset row cap of the device-default bank (0: no cap, 10 % of the patches), to see its price. Default: the device's (2048)." };
         var json = JsonOption("machine, runs per category, means, fit time, targets, met/missed");
         var command = new Command("anomaly", "Anomaly detection on MVTec-layout data per category and mean: image/pixel AUROC, F1 and false rejects at the fitted threshold, fit s, scoring vs backbone ms, bank bytes; int8 vs float, device default vs exact full bank, 1/4/16/all good images.")
         {
-            data, bundle, shots, threads, calibration, fitParts, noFullBank, json,
+            data, bundle, shots, threads, calibration, fitParts, noFullBank, coresetRows, json,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -222,6 +223,7 @@ internal static class BenchCommand
                 CalibrationImages = parse.GetValue(calibration),
                 FitTimingParts = parse.GetValue(fitParts),
                 FullBank = !parse.GetValue(noFullBank),
+                CoresetRows = parse.GetValue(coresetRows),
             };
             var report = AnomalyBenchmark.Run(options, console.Error.WriteLine, cancellationToken);
             return Task.FromResult(WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable));
