@@ -18,6 +18,8 @@ namespace EdgeTransfer.Agent;
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(PreviewResult))]
 [JsonSerializable(typeof(ActiveBundles))]
+[JsonSerializable(typeof(FitAccepted))]
+[JsonSerializable(typeof(AnomalyRollbackResult))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext
 {
 }

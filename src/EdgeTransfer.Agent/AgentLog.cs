@@ -37,4 +37,10 @@ internal static partial class AgentLog
 
     [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Bundle slots were not cleaned: {Reason}")]
     public static partial void SlotsNotCleaned(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "Anomaly fit {RunId} ended: {Outcome}. {Reason}")]
+    public static partial void FitEnded(ILogger logger, string runId, string outcome, string reason);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Error, Message = "Anomaly fit {RunId} failed; the anomaly model in service is unchanged.")]
+    public static partial void FitFailed(ILogger logger, Exception error, string runId);
 }

@@ -17,6 +17,9 @@ public static class ConfigKeys
     /// <summary>Publish every rejected part on <c>events</c>.</summary>
     public const string EventsRejects = "events.rejects";
 
+    /// <summary>Verdict events carry the anomaly map (modes <c>anomaly</c> and <c>both</c>).</summary>
+    public const string EventsAnomalyMap = "events.anomalyMap";
+
     /// <summary>Pause (true) or resume (false) inspection.</summary>
     public const string InspectionPaused = "inspection.paused";
 
@@ -26,6 +29,7 @@ public static class ConfigKeys
         new ConfigKey(TelemetryInterval, ConfigValueKind.WholeNumber, 1, 86_400),
         new ConfigKey(EventsEvery, ConfigValueKind.WholeNumber, 0, 1_000_000),
         new ConfigKey(EventsRejects, ConfigValueKind.Boolean),
+        new ConfigKey(EventsAnomalyMap, ConfigValueKind.Boolean),
         new ConfigKey(InspectionPaused, ConfigValueKind.Boolean),
     ]);
 }

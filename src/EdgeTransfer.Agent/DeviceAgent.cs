@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using EdgeTransfer.Agent.Anomaly;
 using EdgeTransfer.Agent.Replies;
 using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Commands;
@@ -17,7 +18,7 @@ namespace EdgeTransfer.Agent;
 /// Connects a <see cref="DeviceHost"/> to the fleet over MQTT (protocol v1, <c>docs/mqtt.md</c>): a retained birth
 /// with versions on every connect and the <c>offline</c> last will; telemetry every N seconds; sampled inspection
 /// events; training progress and results; and the commands <c>label</c>, <c>collect</c>, <c>train</c>,
-/// <c>rollback</c>, <c>status</c>, <c>config</c>, <c>preview</c>, <c>deploy</c> and <c>deploy-chunk</c>.
+/// <c>rollback</c>, <c>fit</c>, <c>status</c>, <c>config</c>, <c>preview</c>, <c>deploy</c> and <c>deploy-chunk</c>.
 /// </summary>
 /// <remarks>
 /// <para>Everything that must survive a broker outage (telemetry, events, training) goes through the connection's
@@ -31,11 +32,6 @@ public sealed class DeviceAgent : IAsyncDisposable
 {
     private const int EventQueueCapacity = 1024;
 
-    // The console draws at most a 32 × 32 matrix and refuses a status with a bigger one (docs/console.md).
-    private const int MaxValidationClasses = 32;
-
-    // More than the registry keeps by default (5): a rollback can only reach a head the registry still has.
-    private const int MaxValidations = 8;
     private readonly DeviceAgentOptions _options;
     private readonly ILoggerFactory? _loggers;
     private readonly ILogger _logger;
@@ -48,9 +44,9 @@ public sealed class DeviceAgent : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _countersLock = new();
     private readonly Dictionary<string, long> _retiredVerdicts = new(StringComparer.Ordinal);
-    private readonly Lock _validationLock = new();
-    private readonly SortedDictionary<int, ValidationReport> _validations = [];
-    private DeviceHost? _validationHost;
+    private readonly HeadValidations _validations = new();
+    private readonly AnomalyCommands _anomaly;
+    private AnomalyVerdictCopy? _lastAnomaly;
     private readonly long _startTimestamp;
     private readonly ProcessSampler _process;
     private DeviceHost _host;
@@ -66,6 +62,7 @@ public sealed class DeviceAgent : IAsyncDisposable
     private int _telemetrySeconds;
     private int _eventsEvery;
     private int _eventsRejects;
+    private int _eventsAnomalyMap;
     private int _runs;
     private int _started;
     private int _disposed;
@@ -93,6 +90,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         _telemetrySeconds = device.Mqtt.TelemetryIntervalSeconds;
         _eventsEvery = device.Mqtt.Events.Every;
         _eventsRejects = device.Mqtt.Events.Rejects ? 1 : 0;
+        _eventsAnomalyMap = device.Inspection.Anomaly.IncludeMap ? 1 : 0;
 
         Connection = new MqttConnection(MapConnectionOptions(device, _options, Path.Combine(_stateRoot, "mqtt")), loggers?.CreateLogger<MqttConnection>(), _time)
         {
@@ -108,6 +106,8 @@ public sealed class DeviceAgent : IAsyncDisposable
             _router.Register("status", ProtocolJsonContext.Default.StatusRequest, StatusAsync);
             _router.RegisterConfig(ConfigKeys.AllowList, ConfigAsync);
             _router.Register("preview", ProtocolJsonContext.Default.PreviewRequest, PreviewAsync);
+            _anomaly = new AnomalyCommands(() => Host, Connection, _logger, _time, _stop.Token) { ModelChanged = PublishStatusAsync, TrainingRunId = () => TrainingRunId };
+            _router.Register("fit", ProtocolJsonContext.Default.FitRequest, _anomaly.FitAsync);
             _receiver = new DeploymentReceiver(
                 new DeploymentReceiverOptions { StagingDirectory = Path.Combine(_stateRoot, "mqtt", "staging"), MaxBundleBytes = _options.MaxBundleBytes },
                 InstallAsync);
@@ -219,6 +219,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             await run.Completion;
         }
 
+        await _anomaly.WaitAsync();
         Detach();
         _events.Writer.TryComplete();
         await Task.WhenAll(_eventsTask, _telemetryTask);
@@ -249,6 +250,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         OnnxRuntime = OnnxRuntimeVersion.Value,
         Bundle = host.Bundle.BundleId,
         Head = host.Heads.Current?.Number,
+        Anomaly = host.Anomaly.Registry.Current?.Name,
     };
 
     private static readonly Lazy<string?> OnnxRuntimeVersion = new(() =>
@@ -292,6 +294,11 @@ public sealed class DeviceAgent : IAsyncDisposable
     private void OnVerdict(object? sender, VerdictEventArgs e)
     {
         var verdict = e.Verdict;
+        if (verdict.Anomaly is { } scored)
+        {
+            Volatile.Write(ref _lastAnomaly, new AnomalyVerdictCopy(verdict.FrameId, scored));
+        }
+
         var n = Interlocked.Increment(ref _verdictCount);
         var every = Volatile.Read(ref _eventsEvery);
         var publish = (verdict.Rejects && Volatile.Read(ref _eventsRejects) != 0) || (every > 0 && n % every == 0);
@@ -308,6 +315,10 @@ public sealed class DeviceAgent : IAsyncDisposable
             Rejected = verdict.Rejects,
             LatencyMs = Math.Round(verdict.Latencies.Total.TotalMilliseconds, 2),
             HeadVersion = HeadNumber(verdict.HeadVersion),
+            AnomalyScore = verdict.Anomaly is { } a ? Math.Round(a.Score, 4) : null,
+            AnomalyThreshold = verdict.Anomaly is { } t ? Math.Round(t.Threshold, 6) : null,
+            AnomalyModel = verdict.Anomaly?.ModelVersion,
+            AnomalyMap = verdict.Anomaly is { Map: not null } m && Volatile.Read(ref _eventsAnomalyMap) != 0 ? AnomalyVerdictCopy.Message(verdict.FrameId, m) : null,
         };
         if (!_events.Writer.TryWrite(message))
         {
@@ -395,6 +406,8 @@ public sealed class DeviceAgent : IAsyncDisposable
             StoreBytes = store.DiskBytes,
             OutboxMessages = outbox.Count,
             OutboxDropped = outbox.Dropped,
+            AnomalyModel = host.Anomaly.Registry.Current?.Name,
+            AnomalyThreshold = host.Anomaly.Registry.Current is { } anomaly ? Math.Round(anomaly.Threshold, 6) : null,
         };
     }
 
@@ -511,6 +524,11 @@ public sealed class DeviceAgent : IAsyncDisposable
             throw new CommandException(CommandErrorCodes.Busy, null, $"A training run ({TrainingRunId ?? "started locally"}) is in progress; wait for its result on the training topic, then send train again.");
         }
 
+        if (_anomaly.FitRunId is { } fitting)
+        {
+            throw new CommandException(CommandErrorCodes.Busy, null, $"Anomaly fit {fitting} is in progress; wait for its fit-result on the training topic, then send train again.");
+        }
+
         if (request.Seed > int.MaxValue)
         {
             throw new CommandException(CommandErrorCodes.OutOfRange, "seed", string.Create(CultureInfo.InvariantCulture, $"seed: expected a whole number from 0 to {int.MaxValue}, got {request.Seed}."));
@@ -561,7 +579,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             if (result is { Promoted: true, PromotedVersion: { } promoted, CandidateConfusion: { } confusion })
             {
                 // Before the result is queued: a status asked for on seeing the result must already carry it.
-                RememberValidation(Host, promoted.Number, confusion);
+                _validations.Remember(Host, promoted.Number, confusion);
             }
 
             var lastEpoch = result.History.Count > 0 ? result.History[^1] : (Runtime.Learning.TrainingProgress?)null;
@@ -638,6 +656,11 @@ public sealed class DeviceAgent : IAsyncDisposable
 
     private async ValueTask<CommandResult> RollbackAsync(RollbackRequest request, CommandContext context, CancellationToken cancellationToken)
     {
+        if (request.Anomaly == true)
+        {
+            return await _anomaly.RollbackAsync();
+        }
+
         var host = Host;
         if (TrainingRunId is { } running)
         {
@@ -662,7 +685,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         if (version.RestoredFrom is { } restored)
         {
             // The restored head is a copy under a new number: the validation behind it is the original's.
-            CopyValidation(host, restored, version.Number);
+            _validations.Copy(host, restored, version.Number);
         }
 
         await PublishStatusAsync();
@@ -715,69 +738,9 @@ public sealed class DeviceAgent : IAsyncDisposable
             OutboxMessages = outbox.Count,
             OutboxDropped = outbox.Dropped,
             Config = CurrentConfig(host),
-            Validation = head is null ? null : ValidationOf(host, head.Number),
+            Validation = head is null ? null : _validations.Of(host, head.Number),
+            Anomaly = _anomaly.Report(host),
         };
-    }
-
-    // ── validation behind the head in service ───────────────────────────────────────────────────
-
-    // Kept in memory per head version of one host: a deployment starts another registry whose numbers mean other
-    // heads, and after a restart the matrix is absent until the next promotion (the registry keeps only metrics).
-    private void RememberValidation(DeviceHost host, int headNumber, Training.ConfusionMatrix confusion)
-    {
-        var classes = host.Bundle.Classes;
-        if (confusion.ClassCount != classes.Count || classes.Count > MaxValidationClasses)
-        {
-            return;
-        }
-
-        var matrix = new IReadOnlyList<long>[confusion.ClassCount];
-        for (var actual = 0; actual < confusion.ClassCount; actual++)
-        {
-            var row = new long[confusion.ClassCount];
-            for (var predicted = 0; predicted < confusion.ClassCount; predicted++)
-            {
-                row[predicted] = confusion[actual, predicted];
-            }
-
-            matrix[actual] = row;
-        }
-
-        Store(host, headNumber, new ValidationReport { Classes = [.. classes], Matrix = matrix });
-    }
-
-    private void CopyValidation(DeviceHost host, int fromHead, int toHead)
-    {
-        if (ValidationOf(host, fromHead) is { } report)
-        {
-            Store(host, toHead, report);
-        }
-    }
-
-    private void Store(DeviceHost host, int headNumber, ValidationReport report)
-    {
-        lock (_validationLock)
-        {
-            if (!ReferenceEquals(_validationHost, host))
-            {
-                _validations.Clear();
-                _validationHost = host;
-            }
-
-            _validations[headNumber] = report;
-            while (_validations.Count > MaxValidations)
-            {
-                _validations.Remove(_validations.Keys.First());
-            }
-        }
-    }
-
-    private ValidationReport? ValidationOf(DeviceHost host, int headNumber)
-    {
-        lock (_validationLock)
-        {
-            return ReferenceEquals(_validationHost, host) && _validations.TryGetValue(headNumber, out var report) ? report : null;
-        }
     }
 
     private ConfigResult CurrentConfig(DeviceHost host) => new()
@@ -785,6 +748,7 @@ public sealed class DeviceAgent : IAsyncDisposable
         TelemetryIntervalSeconds = Volatile.Read(ref _telemetrySeconds),
         EventsEvery = Volatile.Read(ref _eventsEvery),
         EventsRejects = Volatile.Read(ref _eventsRejects) != 0,
+        EventsAnomalyMap = Volatile.Read(ref _eventsAnomalyMap) != 0,
         InspectionPaused = host.Loop?.IsPaused ?? false,
     };
 
@@ -810,6 +774,10 @@ public sealed class DeviceAgent : IAsyncDisposable
                 case ConfigKeys.EventsRejects:
                     Volatile.Write(ref _eventsRejects, value.GetBoolean() ? 1 : 0);
                     break;
+                case ConfigKeys.EventsAnomalyMap:
+                    Volatile.Write(ref _eventsAnomalyMap, value.GetBoolean() ? 1 : 0);
+                    host.Pipeline.IncludeAnomalyMap |= value.GetBoolean();
+                    break;
                 case ConfigKeys.InspectionPaused when value.GetBoolean():
                     host.Loop!.Pause();
                     break;
@@ -834,7 +802,15 @@ public sealed class DeviceAgent : IAsyncDisposable
 
         var (width, height) = PreviewScaler.Fit(last.ThumbnailWidth, last.ThumbnailHeight, request.Size ?? PreviewRequest.DefaultSize);
         var rgb = PreviewScaler.Resample(last.Thumbnail, last.ThumbnailWidth, last.ThumbnailHeight, width, height);
-        return Result(new PreviewResult { FrameId = last.FrameId, Width = width, Height = height, Format = PreviewResult.Rgb24, Data = Convert.ToBase64String(rgb) }, AgentJsonContext.Default.PreviewResult);
+        AnomalyMapMessage? map = null;
+        if (request.AnomalyMap == true)
+        {
+            // From now on every frame carries its map (784 bytes at 28 × 28), so the next preview has one if this one has not.
+            Host.Pipeline.IncludeAnomalyMap = true;
+            map = Volatile.Read(ref _lastAnomaly)?.MapMessage();
+        }
+
+        return Result(new PreviewResult { FrameId = last.FrameId, Width = width, Height = height, Format = PreviewResult.Rgb24, Data = Convert.ToBase64String(rgb), AnomalyMap = map }, AgentJsonContext.Default.PreviewResult);
     }
 
     // ── deployment ───────────────────────────────────────────────────────────────────────────────
@@ -842,9 +818,9 @@ public sealed class DeviceAgent : IAsyncDisposable
     private async ValueTask<CommandResult> InstallAsync(ReceivedBundle received, CancellationToken cancellationToken)
     {
         var old = Host;
-        if (TrainingRunId is not null || old.IsTraining)
+        if (TrainingRunId is not null || old.IsTraining || _anomaly.FitRunId is not null)
         {
-            throw new CommandException(CommandErrorCodes.Busy, null, $"A training run is in progress on bundle {old.Bundle.BundleId}; deploy again after its result. Nothing was installed.");
+            throw new CommandException(CommandErrorCodes.Busy, null, $"A training run or anomaly fit is in progress on bundle {old.Bundle.BundleId}; deploy again after its result. Nothing was installed.");
         }
 
         PreparedSlot prepared;

@@ -18,7 +18,7 @@ public static class CommandBody
     /// Commands <c>fleet cmd</c> sends. <c>deploy</c> and <c>deploy-chunk</c> are not in the list: they only
     /// make sense as a whole transfer (<c>fleet deploy</c>).
     /// </summary>
-    public static IReadOnlyList<string> Commands { get; } = ["label", "collect", "train", "rollback", "status", "config"];
+    public static IReadOnlyList<string> Commands { get; } = ["label", "collect", "train", "rollback", "status", "config", "fit"];
 
     /// <summary>Throws unless <paramref name="name"/> is one of <see cref="Commands"/>.</summary>
     /// <param name="name">The command name as typed.</param>

@@ -35,6 +35,12 @@ public static class CommandFanOut
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1);
+        return await ForEachAsync(devices, parallel, device => SendOneAsync(connection, device, name, body, timeout, cancellationToken), onOutcome, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> for each device, at most <paramref name="parallel"/> at a time, reporting each result as it is known (one at a time).</summary>
+    internal static async Task<IReadOnlyList<T>> ForEachAsync<T>(IReadOnlyList<string> devices, int parallel, Func<string, Task<T>> work, Action<T>? onOutcome, CancellationToken cancellationToken)
+    {
         using var gate = new SemaphoreSlim(parallel);
         var report = new Lock();
         var tasks = devices.Select(async device =>
@@ -42,7 +48,7 @@ public static class CommandFanOut
             await gate.WaitAsync(cancellationToken);
             try
             {
-                var outcome = await SendOneAsync(connection, device, name, body, timeout, cancellationToken);
+                var outcome = await work(device);
                 lock (report)
                 {
                     onOutcome?.Invoke(outcome);
@@ -69,7 +75,7 @@ public static class CommandFanOut
         Message = "offline (retained status); not sent, so it does not run whenever the device returns",
     };
 
-    private static async Task<CommandOutcome> SendOneAsync(MqttConnection connection, string device, string name, ReadOnlyMemory<byte> body, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<CommandOutcome> SendOneAsync(MqttConnection connection, string device, string name, ReadOnlyMemory<byte> body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         try

@@ -10,7 +10,7 @@ namespace EdgeTransfer.Fleet;
 /// How the fleet tool prints: aligned tables for people, and one JSON document (or one JSON object per
 /// line for <c>watch</c>) for scripts. Hand-written JSON with a stable key order and invariant numbers.
 /// </summary>
-public static class FleetFormat
+public static partial class FleetFormat
 {
     private static readonly JsonWriterOptions Compact = new() { Indented = false };
     private static readonly JsonWriterOptions Pretty = new() { Indented = true };

@@ -14,4 +14,7 @@ public sealed record ConfigResult
 
     /// <summary><c>inspection.paused</c>.</summary>
     public bool InspectionPaused { get; init; }
+
+    /// <summary>Whether verdict events carry the anomaly map.</summary>
+    public bool EventsAnomalyMap { get; init; }
 }

@@ -20,4 +20,7 @@ public sealed record PreviewResult
 
     /// <summary>Standard base64 (RFC 4648 §4) of exactly <see cref="Width"/> × <see cref="Height"/> × 3 bytes.</summary>
     public string Data { get; init; } = "";
+
+    /// <summary>With <c>"anomalyMap": true</c>: the anomaly map of the last scored frame, or null when there is none yet.</summary>
+    public Mqtt.Protocol.AnomalyMapMessage? AnomalyMap { get; init; }
 }

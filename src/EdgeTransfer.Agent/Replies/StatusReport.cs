@@ -52,4 +52,7 @@ public sealed record StatusReport
 
     /// <summary>The confusion matrix behind the head in service, or null when this device program has not promoted it (the initial head, after a restart).</summary>
     public ValidationReport? Validation { get; init; }
+
+    /// <summary>The inspection mode and the anomaly model in service.</summary>
+    public AnomalyReport? Anomaly { get; init; }
 }

@@ -15,6 +15,12 @@ public sealed record PreviewRequest : CommandRequest
     /// <summary>The longer side of the picture, <see cref="MinSize"/> to <see cref="MaxSize"/>; null for <see cref="DefaultSize"/>.</summary>
     public int? Size { get; init; }
 
+    /// <summary>
+    /// True: the reply also carries the anomaly map of the last scored frame (modes <c>anomaly</c> and
+    /// <c>both</c>); the device makes maps from then on, so a map that is missing now comes with the next preview.
+    /// </summary>
+    public bool? AnomalyMap { get; init; }
+
     /// <inheritdoc />
     public override void Validate()
     {

@@ -14,4 +14,7 @@ public sealed record DeviceVersions
 
     /// <summary>The promoted head version in service, or null before the first training.</summary>
     public long? Head { get; init; }
+
+    /// <summary>The anomaly model version in service (<c>a0002</c>), or null when none is fitted.</summary>
+    public string? Anomaly { get; init; }
 }

@@ -35,4 +35,10 @@ public sealed record TelemetryMessage : DeviceMessage
 
     /// <summary>Messages the outbox dropped since start because it was full.</summary>
     public long OutboxDropped { get; init; }
+
+    /// <summary>The anomaly model in service (<c>a0002</c>), or null when none is fitted.</summary>
+    public string? AnomalyModel { get; init; }
+
+    /// <summary>Its raw threshold, or null when none is fitted.</summary>
+    public double? AnomalyThreshold { get; init; }
 }

@@ -11,4 +11,14 @@ public sealed class AnomalyInspectionOptions
 
     /// <summary>How many anomaly model versions are kept (the rollback chain is always kept), 2 to 100. Default 5.</summary>
     public int KeepModels { get; set; } = 5;
+
+    /// <summary>
+    /// The folder of good images the MQTT <c>fit</c> command reads (a flat folder or an MVTec AD category),
+    /// relative to <c>device.json</c>; null when the device fits only from the command line. A command never
+    /// names a path itself.
+    /// </summary>
+    public string? GoodImages { get; set; }
+
+    /// <summary>Optional images of defects the MQTT <c>fit</c> command scores for the quality gate's AUROC (flat or one folder per kind).</summary>
+    public string? DefectImages { get; set; }
 }

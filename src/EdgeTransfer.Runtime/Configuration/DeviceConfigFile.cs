@@ -189,6 +189,9 @@ public static class DeviceConfigFile
             options.Source.Folder.Path = Full(folder);
         }
 
+        var anomaly = options.Inspection.Anomaly;
+        anomaly.GoodImages = anomaly.GoodImages is { Length: > 0 } good ? Full(good) : anomaly.GoodImages;
+        anomaly.DefectImages = anomaly.DefectImages is { Length: > 0 } defects ? Full(defects) : anomaly.DefectImages;
         if (options.Mqtt.PasswordFile is { Length: > 0 } password)
         {
             options.Mqtt.PasswordFile = Full(password);

@@ -26,6 +26,7 @@ public sealed class AnomalyStage
     private int _stage2Layer;
     private int _stage3Layer;
     private FeatureLayout _layout;
+    private int _includeMap;
 
     /// <summary>Creates the step.</summary>
     /// <param name="mode"><see cref="InspectionMode.Anomaly"/> or <see cref="InspectionMode.Both"/>.</param>
@@ -42,7 +43,7 @@ public sealed class AnomalyStage
         }
 
         Mode = mode;
-        IncludeMap = includeMap;
+        _includeMap = includeMap ? 1 : 0;
         _scorer = model is null ? null : new AnomalyScorer(model);
         _version = version ?? "none";
         _notReady = notReady;
@@ -51,8 +52,12 @@ public sealed class AnomalyStage
     /// <summary>The inspection mode.</summary>
     public InspectionMode Mode { get; }
 
-    /// <summary>Whether verdicts carry the byte map.</summary>
-    public bool IncludeMap { get; }
+    /// <summary>Whether verdicts carry the byte map; may be turned on while frames are inspected (a console asks for maps).</summary>
+    public bool IncludeMap
+    {
+        get => Volatile.Read(ref _includeMap) != 0;
+        set => Volatile.Write(ref _includeMap, value ? 1 : 0);
+    }
 
     /// <summary>The version of the model in service, or <c>none</c>.</summary>
     public string ModelVersion => Volatile.Read(ref _version);

@@ -161,6 +161,22 @@ public sealed class InspectionPipeline : IDisposable
     public string? AnomalyModelVersion => _anomaly?.ModelVersion;
 
     /// <summary>
+    /// Whether verdicts carry the anomaly byte map (starts as <c>inspection.anomaly.includeMap</c>); setting it
+    /// takes effect from the next frame. Always false in mode <c>classify</c>, where setting it does nothing.
+    /// </summary>
+    public bool IncludeAnomalyMap
+    {
+        get => _anomaly?.IncludeMap ?? false;
+        set
+        {
+            if (_anomaly is { } stage)
+            {
+                stage.IncludeMap = value;
+            }
+        }
+    }
+
+    /// <summary>
     /// Puts a new anomaly model in service (after a fit or a rollback), between two frames. A model fitted on
     /// other feature maps is refused and the old one stays. Does nothing in mode <c>classify</c>.
     /// </summary>

@@ -34,11 +34,16 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
 
     public string StateDirectory => _dir.Combine("state");
 
+    /// <summary>A path in the device folder.</summary>
+    public string Combine(params string[] parts) => _dir.Combine(parts);
+
     public DeviceAgent Agent { get; private set; } = null!;
 
     /// <summary>Writes device.json for <paramref name="id"/> reporting to <paramref name="port"/>.</summary>
-    public static string WriteConfig(string path, string id, string bundleDirectory, int port, string passwordFile, int telemetrySeconds = 30, int eventsEvery = 100)
+    /// <remarks>inspection: the <c>inspection</c> section as JSON, or null for the defaults.</remarks>
+    public static string WriteConfig(string path, string id, string bundleDirectory, int port, string passwordFile, int telemetrySeconds = 30, int eventsEvery = 100, string? inspection = null)
     {
+        var inspectionSection = inspection is null ? "" : $"\"inspection\": {inspection},";
         File.WriteAllText(path, $$"""
             {
               "device": { "id": "{{id}}", "fleet": "{{Fleet}}" },
@@ -48,6 +53,7 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
               "trigger": { "kind": "free-running", "freeRunning": { "fps": 40 } },
               "training": { "epochs": 8 },
               "store": { "path": "state" },
+              {{inspectionSection}}
               "mqtt": {
                 "host": "127.0.0.1", "port": {{port}},
                 "username": "{{Fleet}}/{{id}}", "passwordFile": "{{passwordFile}}",
@@ -60,10 +66,10 @@ internal sealed class DeviceUnderTest : IAsyncDisposable
     }
 
     // inspect: false for a device that has seen no frame yet (inspection never started).
-    public static async Task<DeviceUnderTest> StartAsync(AgentEnvironment environment, string id, int? port = null, int telemetrySeconds = 30, int eventsEvery = 100, bool inspect = true)
+    public static async Task<DeviceUnderTest> StartAsync(AgentEnvironment environment, string id, int? port = null, int telemetrySeconds = 30, int eventsEvery = 100, bool inspect = true, string? inspection = null)
     {
         var device = new DeviceUnderTest(id, inspect);
-        WriteConfig(device.ConfigPath, id, environment.BundleDirectory, port ?? environment.Broker!.Port, environment.PasswordFile, telemetrySeconds, eventsEvery);
+        WriteConfig(device.ConfigPath, id, environment.BundleDirectory, port ?? environment.Broker!.Port, environment.PasswordFile, telemetrySeconds, eventsEvery, inspection);
         await device.OpenAsync();
         return device;
     }

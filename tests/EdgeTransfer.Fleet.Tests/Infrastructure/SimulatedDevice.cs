@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using EdgeTransfer.Artifacts.IO;
 using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Commands;
@@ -34,7 +35,10 @@ internal sealed class SimulatedDevice : IAsyncDisposable
     /// <summary>sha256 of each archive the installer received.</summary>
     public ConcurrentQueue<string> Installed { get; } = new();
 
-    public static async Task<SimulatedDevice> StartAsync(int port, string id, string stateRoot, bool answers = true)
+    /// <summary>With a text, <c>fit</c> is refused with it (code <c>failed</c>), as a device without good images refuses.</summary>
+    public string? FitRefusal { get; init; }
+
+    public static async Task<SimulatedDevice> StartAsync(int port, string id, string stateRoot, bool answers = true, string? fitRefusal = null)
     {
         var directory = Path.Combine(stateRoot, id);
         var connection = new MqttConnection(new MqttConnectionOptions
@@ -54,7 +58,7 @@ internal sealed class SimulatedDevice : IAsyncDisposable
             BirthProvider = () => new StatusMessage { Versions = new DeviceVersions { App = "sim-1.0", Bundle = "line3", Head = 7 }, ExecutionProvider = "cpu" },
         };
         CommandRouter? router = answers ? new CommandRouter(Fleet, id) : null;
-        var device = new SimulatedDevice(id, connection, router);
+        var device = new SimulatedDevice(id, connection, router) { FitRefusal = fitRefusal };
         if (router is not null)
         {
             device.Register(router, Path.Combine(directory, "staging"));
@@ -78,7 +82,8 @@ internal sealed class SimulatedDevice : IAsyncDisposable
         router.Register("label", ProtocolJsonContext.Default.LabelRequest, (r, c, t) => Done("label"));
         router.Register("collect", ProtocolJsonContext.Default.CollectRequest, (r, c, t) => Done("collect"));
         router.Register("train", ProtocolJsonContext.Default.TrainRequest, (r, c, t) => Done($"train epochs={r.Epochs}"));
-        router.Register("rollback", ProtocolJsonContext.Default.RollbackRequest, (r, c, t) => Done($"rollback head={r.HeadVersion}"));
+        router.Register("rollback", ProtocolJsonContext.Default.RollbackRequest, (r, c, t) => Done(r.Anomaly == true ? "rollback anomaly" : $"rollback head={r.HeadVersion}"));
+        router.Register("fit", ProtocolJsonContext.Default.FitRequest, (r, c, t) => Fit(r));
         router.Register("status", ProtocolJsonContext.Default.StatusRequest, (r, c, t) =>
         {
             Commands.Enqueue("status");
@@ -90,6 +95,24 @@ internal sealed class SimulatedDevice : IAsyncDisposable
             Installed.Enqueue(Sha256.OfFile(bundle.ArchivePath));
             return ValueTask.FromResult(CommandResult.Empty);
         }).Register(router);
+    }
+
+    // Accepts, then publishes the result on "training" as the agent does once its background fit ends.
+    private ValueTask<CommandResult> Fit(FitRequest request)
+    {
+        Commands.Enqueue($"fit defects={request.Defects}");
+        if (FitRefusal is { } refusal)
+        {
+            throw new CommandException(CommandErrorCodes.Failed, null, refusal);
+        }
+
+        var runId = $"f-{Id}-{Commands.Count}";
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(100);
+            Connection.Enqueue(new FitResult { RunId = runId, Outcome = TrainingOutcome.Promoted, AnomalyModel = "a0002", GoodImages = 40, BankPatches = 2500, BankBytes = 1_280_000, Threshold = 1.25, HeldOutFalseRejectRate = 0, ImageAuroc = 0.99, DurationSeconds = 1.5, Reason = "accepted" });
+        });
+        return ValueTask.FromResult(CommandResult.Of(JsonDocument.Parse($$"""{"runId":"{{runId}}","goodImages":40,"defectImages":0}""").RootElement.Clone(), ProtocolJsonContext.Default.JsonElement));
     }
 
     private ValueTask<CommandResult> Done(string what)

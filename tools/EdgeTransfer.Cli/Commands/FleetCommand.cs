@@ -7,7 +7,7 @@ using EdgeTransfer.Mqtt.Protocol;
 namespace EdgeTransfer.Cli.Commands;
 
 /// <summary>
-/// <c>edgetransfer fleet list|watch|cmd|deploy|rollback</c>: watch and drive a fleet of devices over MQTT 5
+/// <c>edgetransfer fleet list|watch|cmd|deploy|rollback|fit</c>: watch and drive a fleet of devices over MQTT 5
 /// (protocol v1, docs/mqtt.md). Every input is checked before the broker is contacted, so a typo costs no
 /// connection and gets exit code 2.
 /// </summary>
@@ -15,13 +15,14 @@ internal static class FleetCommand
 {
     private static readonly TopicKind[] DeviceKinds = [TopicKind.Status, TopicKind.Telemetry, TopicKind.Events, TopicKind.Training];
 
-    public static Command Create(CliConsole console) => new("fleet", "Watch and drive devices over MQTT: list, watch, send commands, deploy bundles, roll back.")
+    public static Command Create(CliConsole console) => new("fleet", "Watch and drive devices over MQTT: list, watch, send commands, deploy bundles, roll back, fit anomaly models.")
     {
         List(console),
         Watch(console),
         Cmd(console),
         Deploy(console),
         Rollback(console),
+        FleetFitCommand.Create(console),
     };
 
     private static Command List(CliConsole console)
@@ -171,16 +172,25 @@ internal static class FleetCommand
                 r.AddError($"--head-version: expected 1 or more, got {r.GetValueOrDefault<long?>()}.");
             }
         });
+        var anomaly = new Option<bool>("--anomaly") { Description = "Put the previous anomaly model back in service instead of a head." };
         var timeout = Seconds("--timeout", "Seconds each device has to reply.", 10, 0.1, 3600);
         var wait = Seconds("--wait", "With 'all': seconds to collect the retained statuses.", 2, 0, 600);
         var json = new Option<bool>("--json") { Description = "Write one JSON document instead of lines." };
-        var command = new Command("rollback", "Put the previous head (or --head-version) back in service on one, some or all devices.") { target, head, timeout, wait, json };
+        var command = new Command("rollback", "Put the previous head (or --head-version), or with --anomaly the previous anomaly model, back in service on one, some or all devices.") { target, head, anomaly, timeout, wait, json };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(anomaly) && r.GetValue(head) is not null)
+            {
+                r.AddError("--head-version: not with --anomaly; an anomaly rollback restores the previous anomaly model.");
+            }
+        });
         connection.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var selection = DeviceSelection.Parse(parse.GetValue(target), "<device>");
             var version = parse.GetValue(head);
-            var payload = CommandBody.Build("rollback", version is { } v ? [$"headVersion={v.ToString(CultureInfo.InvariantCulture)}"] : [], null);
+            string[] fields = parse.GetValue(anomaly) ? ["anomaly=true"] : version is { } v ? [$"headVersion={v.ToString(CultureInfo.InvariantCulture)}"] : [];
+            var payload = CommandBody.Build("rollback", fields, null);
             return await RunCommandAsync(console, connection.Read(parse), selection, "rollback", payload, parse.GetValue(timeout), parse.GetValue(wait), 64, parse.GetValue(json), cancellationToken);
         });
         return command;
@@ -304,7 +314,7 @@ internal static class FleetCommand
         return outcomes.All(o => o.Succeeded) ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static async Task<IReadOnlyList<string>> ResolveAsync(CliConsole console, FleetClient client, DeviceSelection selection, double wait, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<string>> ResolveAsync(CliConsole console, FleetClient client, DeviceSelection selection, double wait, CancellationToken cancellationToken)
     {
         if (!selection.All)
         {
@@ -343,7 +353,7 @@ internal static class FleetCommand
         return kinds.Count > 0 ? [.. kinds] : throw new InvalidSettingException("--kinds", "expected at least one of status, telemetry, events, training, reply.");
     }
 
-    private static Option<double> Seconds(string name, string description, double defaultValue, double min, double max)
+    internal static Option<double> Seconds(string name, string description, double defaultValue, double min, double max)
     {
         var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(r =>
@@ -366,7 +376,7 @@ internal static class FleetCommand
     }
 
     /// <summary>The broker options every fleet subcommand takes.</summary>
-    private sealed class ConnectionArgs
+    internal sealed class ConnectionArgs
     {
         private readonly Option<string> _broker = new("--broker") { Description = "The broker as host:port.", DefaultValueFactory = _ => BrokerAddress.Default.ToString() };
         private readonly Option<string> _fleet = new("--fleet") { Description = "The fleet id (third topic level).", DefaultValueFactory = _ => "default" };

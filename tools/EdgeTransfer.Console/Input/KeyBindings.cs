@@ -46,7 +46,15 @@ public static class KeyBindings
 
     /// <summary>The <c>preview</c> request the console polls with (docs/console.md).</summary>
     /// <param name="size">The thumbnail side asked for.</param>
-    public static ConsoleCommand Preview(int size) => Command("preview", "preview", w => w.WriteNumber("size", size)) with { Background = true };
+    /// <param name="anomalyMap">Also ask for the anomaly map of the last scored frame (only devices that score frames know the field).</param>
+    public static ConsoleCommand Preview(int size, bool anomalyMap = false) => Command("preview", "preview", w =>
+    {
+        w.WriteNumber("size", size);
+        if (anomalyMap)
+        {
+            w.WriteBoolean("anomalyMap", true);
+        }
+    }) with { Background = true };
 
     private static KeyResult Label(int k, DashboardSnapshot state)
     {

@@ -46,6 +46,7 @@ public sealed class DashboardModel
     private TrainingView? _training;
     private ConfusionView? _confusion;
     private PreviewFrame? _preview;
+    private bool _anomalyScored;
     private string? _previewNote = "no preview yet";
     private string? _selectedClass;
     private string? _brokerProblem;
@@ -84,6 +85,21 @@ public sealed class DashboardModel
             lock (_lock)
             {
                 return _device?.Id;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether previews should ask for the anomaly map: the device scores frames (its events carry an anomaly score, or
+    /// its status names an anomaly model). A device that does not would refuse the field of an older protocol.
+    /// </summary>
+    public bool WantsAnomalyMap
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _anomalyScored || _device?.AnomalyModel is not null;
             }
         }
     }
@@ -449,6 +465,7 @@ public sealed class DashboardModel
         var ort = versions?.Text("onnxRuntime", 64);
         var bundle = versions?.Text("bundle", 64);
         var head = versions?.Whole("head");
+        var anomaly = versions?.Text("anomaly", 16);
         var provider = fields.Text("executionProvider", 32);
         if (versions?.Error is { } nested)
         {
@@ -473,7 +490,7 @@ public sealed class DashboardModel
         }
 
         _device = online
-            ? device with { Online = true, OfflineReason = null, StateSince = device.Online == true ? device.StateSince : now, App = app, OnnxRuntime = ort, Bundle = bundle, Head = head, ExecutionProvider = provider }
+            ? device with { Online = true, OfflineReason = null, StateSince = device.Online == true ? device.StateSince : now, App = app, OnnxRuntime = ort, Bundle = bundle, Head = head, ExecutionProvider = provider, AnomalyModel = anomaly }
             : device with { Online = false, OfflineReason = reason, StateSince = device.Online == false ? device.StateSince : now };
     }
 
@@ -509,6 +526,7 @@ public sealed class DashboardModel
         var confidence = fields.Number("confidence");
         var rejected = fields.Flag("rejected");
         var latency = fields.Number("latencyMs");
+        var anomaly = fields.Number("anomalyScore");
         if (fields.Error is null && (frame is null || verdict is null))
         {
             fields.Fail($"events: {(frame is null ? "frameId" : "verdict")} is missing");
@@ -520,7 +538,8 @@ public sealed class DashboardModel
             return;
         }
 
-        _events.Enqueue(new InspectionRecord(frame.Value, verdict!, Math.Clamp(confidence ?? 0, 0, 1), rejected ?? false, Math.Max(0, latency ?? 0), now));
+        _events.Enqueue(new InspectionRecord(frame.Value, verdict!, Math.Clamp(confidence ?? 0, 0, 1), rejected ?? false, Math.Max(0, latency ?? 0), now, anomaly is { } a ? Math.Clamp(a, 0, 1) : null));
+        _anomalyScored |= anomaly is not null;
         Prune(now);
     }
 
@@ -731,6 +750,7 @@ public sealed class DashboardModel
         var height = fields.Whole("height");
         var format = fields.Text("format", 16);
         var data = fields.Text("data", 4 * ((MaxPreviewSide * MaxPreviewSide * 3 + 2) / 3));
+        var map = AnomalyMapView.Read(fields.Object("anomalyMap"), fields);
         if (fields.Error is null && (width is not (>= 1 and <= MaxPreviewSide) || height is not (>= 1 and <= MaxPreviewSide) || format != "rgb24" || data is null))
         {
             fields.Fail($"reply/preview: expected width and height 1–{MaxPreviewSide}, format \"rgb24\" and data");
@@ -753,7 +773,7 @@ public sealed class DashboardModel
             return;
         }
 
-        _preview = new PreviewFrame(frame, (int)width!.Value, (int)height!.Value, rgb, now);
+        _preview = new PreviewFrame(frame, (int)width!.Value, (int)height!.Value, rgb, now, map);
         _previewNote = null;
     }
 }

@@ -38,4 +38,7 @@ public sealed record DeviceView
 
     /// <summary>The class being collected, as the last <c>collect</c> or <c>status</c> reply said; null when not collecting.</summary>
     public string? CollectingLabel { get; init; }
+
+    /// <summary>The anomaly model in service (<c>a0002</c>), or null when the device has none or does not say.</summary>
+    public string? AnomalyModel { get; init; }
 }

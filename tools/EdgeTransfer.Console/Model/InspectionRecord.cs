@@ -7,4 +7,5 @@ namespace EdgeTransfer.LineConsole.Model;
 /// <param name="Rejected">Whether the part was rejected on the line.</param>
 /// <param name="LatencyMs">Capture-to-verdict latency.</param>
 /// <param name="ReceivedAt">When the console received it (the console's clock: device clocks may be off).</param>
-public sealed record InspectionRecord(long FrameId, string Verdict, double Confidence, bool Rejected, double LatencyMs, DateTimeOffset ReceivedAt);
+/// <param name="AnomalyScore">The anomaly score, 0.5 = the decision point (modes <c>anomaly</c> and <c>both</c>), or null.</param>
+public sealed record InspectionRecord(long FrameId, string Verdict, double Confidence, bool Rejected, double LatencyMs, DateTimeOffset ReceivedAt, double? AnomalyScore = null);

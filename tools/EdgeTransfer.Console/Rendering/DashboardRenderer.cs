@@ -85,7 +85,8 @@ public static class DashboardRenderer
         if (s.Preview is { } frame)
         {
             var age = (s.Now - frame.ReceivedAt).TotalSeconds;
-            title = Invariant($"frame {frame.FrameId} · {frame.Width}×{frame.Height}{(age >= 5 ? $" · {age:0} s old" : "")}");
+            var anomaly = frame.AnomalyMap is { } map ? Invariant($" · anomaly {map.Score:0.00}{(map.Score > 0.5 ? " ✗" : "")}") : "";
+            title = Invariant($"frame {frame.FrameId} · {frame.Width}×{frame.Height}{anomaly}{(age >= 5 ? $" · {age:0} s old" : "")}");
             content = new HalfBlockImage(frame, PreviewColumns);
         }
         else
@@ -122,8 +123,24 @@ public static class DashboardRenderer
         var lines = new Markup(
             Invariant($"events  [cyan]{Sparkline.Render(rate, SparkWidth, 0)}[/] {s.Events.Count}/min · [red]{rejected} rejected[/]\n") +
             Invariant($"latency [yellow]{Sparkline.Render(latency, SparkWidth, 0)}[/] ") +
-            (s.Telemetry is { LatencyP50: { } p50, LatencyP95: { } p95 } ? Invariant($"p50 {p50:0.0} · p95 {p95:0.0} ms") : Invariant($"mean {s.Events.Average(e => e.LatencyMs):0.0} ms")));
+            (s.Telemetry is { LatencyP50: { } p50, LatencyP95: { } p95 } ? Invariant($"p50 {p50:0.0} · p95 {p95:0.0} ms") : Invariant($"mean {s.Events.Average(e => e.LatencyMs):0.0} ms")) +
+            AnomalyLine(s));
         return new Panel(new Rows(table, lines)).Header(" inspection (last minute) ").Expand();
+    }
+
+    /// <summary>The anomaly score stream (highest per bucket, on a fixed 0–1 scale so 0.5, the threshold, is always mid-height), or nothing.</summary>
+    private static string AnomalyLine(DashboardSnapshot s)
+    {
+        var scored = s.Events.Where(e => e.AnomalyScore is not null).ToList();
+        if (scored.Count == 0)
+        {
+            return "";
+        }
+
+        var scores = Sparkline.Bucket(scored.Select(e => (e.ReceivedAt, e.AnomalyScore!.Value)), s.Now, DashboardModel.EventWindow, SparkWidth, v => v.Max());
+        var last = scored[0].AnomalyScore!.Value;
+        var colour = last > 0.5 ? "red" : "green";
+        return Invariant($"\nanomaly [{colour}]{Sparkline.Render(scores, SparkWidth, 0, 1)}[/] {last:0.00} max {scored.Max(e => e.AnomalyScore!.Value):0.00}");
     }
 
     /// <summary>Classes with their keys, labelled samples and verdict counts.</summary>

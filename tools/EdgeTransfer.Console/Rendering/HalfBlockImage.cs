@@ -8,6 +8,8 @@ namespace EdgeTransfer.LineConsole.Rendering;
 /// An RGB thumbnail drawn with the upper half block <c>▀</c>: each character cell shows two pixels, the
 /// upper one as the foreground colour and the lower one as the background, so a 48 × 48 frame takes
 /// 48 columns and 24 lines. Colours are 24-bit; Spectre lowers them for terminals that have fewer.
+/// When the frame comes with an anomaly map, patches above the threshold are tinted red (the more, the
+/// stronger) and patches close below it faintly, so the technician sees where the part differs.
 /// </summary>
 public sealed class HalfBlockImage : Renderable
 {
@@ -67,6 +69,17 @@ public sealed class HalfBlockImage : Renderable
         var sx = Math.Min(_frame.Width - 1, x * _frame.Width / columns);
         var sy = Math.Min(_frame.Height - 1, y * _frame.Height / rows);
         var i = ((sy * _frame.Width) + sx) * 3;
-        return new Color(rgb[i], rgb[i + 1], rgb[i + 2]);
+        if (_frame.AnomalyMap is not { } map)
+        {
+            return new Color(rgb[i], rgb[i + 1], rgb[i + 2]);
+        }
+
+        var alpha = Tint(map.At((x + 0.5) / columns, (y + 0.5) / rows));
+        return new Color(Blend(rgb[i], 255, alpha), Blend(rgb[i + 1], 0, alpha), Blend(rgb[i + 2], 0, alpha));
     }
+
+    /// <summary>How much red covers a pixel of map value <paramref name="value"/> (128 = threshold): none well below, 0.45 at the threshold, 0.85 at the top.</summary>
+    public static double Tint(byte value) => value < 96 ? 0 : value < AnomalyMapView.Threshold ? 0.45 * (value - 96) / 32.0 : 0.45 + (0.4 * (value - AnomalyMapView.Threshold) / 127.0);
+
+    private static byte Blend(byte under, byte over, double alpha) => (byte)Math.Round((under * (1 - alpha)) + (over * alpha));
 }

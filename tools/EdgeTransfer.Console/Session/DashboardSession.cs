@@ -257,7 +257,7 @@ public sealed class DashboardSession : IAsyncDisposable
                 if (_previewSupported && _options.PreviewInterval > TimeSpan.Zero && preview.IsCompleted && now >= nextPreview)
                 {
                     nextPreview = now + _options.PreviewInterval;
-                    preview = SendAsync(KeyBindings.Preview(_options.PreviewSize), cancellationToken);
+                    preview = SendAsync(KeyBindings.Preview(_options.PreviewSize, Model.WantsAnomalyMap), cancellationToken);
                     Track(preview);
                 }
             }
