@@ -1,5 +1,5 @@
 // EdgeTransfer build script (Cake 7): `dotnet tool restore && dotnet cake --target=<task>`.
-// Tasks: clean, build, test, models, bundle, package, bench (kebab-case, as in cake-build/cake).
+// Tasks: clean, build, test, models, bundle, package, check-arm64, bench (kebab-case, as in cake-build/cake).
 
 #load "build/profiles.cake"
 
@@ -97,6 +97,11 @@ Task("package")
             MSBuildSettings = new DotNetMSBuildSettings().WithProperty("EdgeTransferOrtFlavour", profile.PackagedFlavour),
         });
 
+        if (!profile.IsWindows)
+        {
+            InstallLauncher(root);
+        }
+
         CopyDirectory(bundleDir, root.Combine("bundle"));
         var source = Directory($"./devices/{profile.Name}");
         CopyFile(source + File("device.json"), root.CombineWithFilePath("device.json"));
@@ -125,6 +130,19 @@ Task("package")
         var digest = CalculateFileHash(archive, HashAlgorithm.SHA256).ToHex();
         System.IO.File.WriteAllText(archive.FullPath + ".sha256", $"{digest}  {archive.GetFilename()}\n");
         Information("  → {0} (sha256 {1})", archive, digest.Substring(0, 16));
+    }
+});
+
+Task("check-arm64")
+    .Description("Builds the raspberry-pi-5 package and runs it under qemu-aarch64 user-mode emulation (tools/scripts/check-arm64.sh); --short=true for CI's form.")
+    .Does(() =>
+{
+    var script = MakeAbsolute(File("./tools/scripts/check-arm64.sh"));
+    var arguments = Argument("short", false) ? "--short" : string.Empty;
+    var exit = StartProcess("bash", new ProcessSettings { Arguments = $"\"{script}\" {arguments}" });
+    if (exit != 0)
+    {
+        throw new CakeException($"check-arm64.sh {arguments} failed with exit code {exit}.");
     }
 });
 
@@ -186,6 +204,16 @@ void TarGz(DirectoryPath root, FilePath archive)
     using var file = System.IO.File.Create(archive.FullPath);
     using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Optimal);
     System.Formats.Tar.TarFile.CreateFromDirectory(root.FullPath, gzip, includeBaseDirectory: false);
+}
+
+// Linux packages start through devices/launcher/edgetransfer-device, a shell script that refuses a package built for the
+// other CPU with a sentence instead of a loader error; the published program becomes edgetransfer-device.bin beside it.
+void InstallLauncher(DirectoryPath root)
+{
+    var program = root.CombineWithFilePath("edgetransfer-device");
+    MoveFile(program, root.CombineWithFilePath("edgetransfer-device.bin"));
+    CopyFile(File("./devices/launcher/edgetransfer-device"), program);
+    System.IO.File.SetUnixFileMode(program.FullPath, (UnixFileMode)0b111_101_101);
 }
 
 // SHA256SUMS in the format of `sha256sum -c`: the archive can be verified on the device with coreutils alone.

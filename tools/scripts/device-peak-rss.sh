@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Peak RSS of edgetransfer-device while it inspects AND trains with the INT8 ResNet18 (issue 4's memory
 # target), measured with /usr/bin/time -v as the issue asks. Loopback only; everything in a temp folder.
-#   tools/scripts/device-peak-rss.sh            (builds first; about 60 s)
+#   tools/scripts/device-peak-rss.sh [package dir]   (builds first; about 60 s)
+# Without an argument it runs the framework-dependent build (dotnet edgetransfer-device.dll); with the folder
+# of an unpacked linux-x64 package it runs that package's self-contained (and trimmed) edgetransfer-device.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build tools/EdgeTransfer.Cli -c Release -v q >/dev/null
-dotnet build src/EdgeTransfer.Device -c Release -v q >/dev/null
 E="dotnet tools/EdgeTransfer.Cli/bin/Release/net10.0/edgetransfer.dll"
-D="src/EdgeTransfer.Device/bin/Release/net10.0/edgetransfer-device.dll"
+if [ -n "${1:-}" ]; then
+  D=("$(cd "$1" && pwd)/edgetransfer-device")
+else
+  dotnet build src/EdgeTransfer.Device -c Release -v q >/dev/null
+  D=(dotnet "src/EdgeTransfer.Device/bin/Release/net10.0/edgetransfer-device.dll")
+fi
 work=$(mktemp -d); port=$((20000 + RANDOM % 20000))
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -26,7 +32,7 @@ cat > "$work/device.json" <<JSON
 JSON
 $E broker --port "$port" >/dev/null 2>&1 &
 sleep 2
-/usr/bin/time -v dotnet "$D" run --config "$work/device.json" --seconds 45 --print-every 100000 > "$work/device.log" 2>&1 &
+/usr/bin/time -v "${D[@]}" run --config "$work/device.json" --seconds 45 --print-every 100000 > "$work/device.log" 2>&1 &
 sleep 8
 $E fleet cmd rss-01 collect --broker "127.0.0.1:$port" --fleet lab --arg action=start --arg label=auto --arg maxSamples=400 | tail -1
 sleep 15

@@ -2,12 +2,13 @@ using System.CommandLine;
 using EdgeTransfer.Benchmarks.Anomaly;
 using EdgeTransfer.Benchmarks.Backbone;
 using EdgeTransfer.Benchmarks.Fleet;
+using EdgeTransfer.Benchmarks.Numerics;
 using EdgeTransfer.Benchmarks.Pipeline;
 using EdgeTransfer.Benchmarks.Training;
 
 namespace EdgeTransfer.Cli.Commands;
 
-/// <summary><c>edgetransfer bench backbone|train|pipeline|fleet|anomaly</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
+/// <summary><c>edgetransfer bench backbone|train|pipeline|fleet|anomaly|numerics</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
 internal static class BenchCommand
 {
     public static Command Create(CliConsole console)
@@ -19,6 +20,7 @@ internal static class BenchCommand
             Pipeline(console),
             Fleet(console),
             Anomaly(console),
+            Numerics(console),
         };
         return command;
     }
@@ -227,6 +229,35 @@ internal static class BenchCommand
             };
             var report = AnomalyBenchmark.Run(options, console.Error.WriteLine, cancellationToken);
             return Task.FromResult(WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable));
+        });
+        return command;
+    }
+
+    private static Command Numerics(CliConsole console)
+    {
+        var defaults = new NumericsBenchmarkOptions { BundlePath = string.Empty, DataDirectory = string.Empty, Stores = [] };
+        var bundle = new Option<string>("--bundle") { Description = "A bundle with both backbones (prepared without --no-float): host float is the reference, host int8 the x64 INT8.", Required = true };
+        var data = new Option<string>("--data") { Description = "The images: train/<class>/ and test/<class>/, the folders the stores replayed.", Required = true };
+        var stores = new Option<string[]>("--store") { Description = "name=directory: device features collected from train/ and test/ into <directory>/train and <directory>/test (repeatable).", Required = true, AllowMultipleArgumentsPerToken = false };
+        var epochs = Defaulted<int>("--epochs", "Epochs of every linear head.", defaults.HeadEpochs);
+        var threads = Defaulted<int>("--threads", "ORT intra-op threads of the host backbones.", defaults.Threads);
+        var command = new Command("numerics", "Device INT8 features (e.g. linux-arm64 under qemu) vs the host's float and INT8 features of the same images: cosine mean/min and linear-head accuracy (tools/scripts/arm64-numerics.sh).")
+        {
+            bundle, data, stores, epochs, threads,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = new NumericsBenchmarkOptions
+            {
+                BundlePath = parse.GetValue(bundle)!,
+                DataDirectory = parse.GetValue(data)!,
+                Stores = [.. parse.GetValue(stores)!.Select(FeatureStoreSource.Parse)],
+                HeadEpochs = parse.GetValue(epochs),
+                Threads = parse.GetValue(threads),
+            };
+            var report = NumericsBenchmark.Run(options, console.Error.WriteLine);
+            report.WriteTable(console.Out);
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }
