@@ -57,7 +57,7 @@ internal static class StrictJson
         if (JsonTexts.FindUnreadable(document.RootElement) is { } unreadable)
         {
             document.Dispose();
-            throw new CommandException(CommandErrorCodes.InvalidValue, unreadable.Length == 0 ? null : unreadable, $"{(unreadable.Length == 0 ? "The payload" : unreadable)}: {JsonTexts.LoneSurrogateReason}.");
+            throw new CommandException(CommandErrorCodes.InvalidValue, unreadable.Length == 0 || unreadable.EndsWith("(a key)", StringComparison.Ordinal) ? null : unreadable, $"{(unreadable.Length == 0 ? "The payload" : unreadable)}: {JsonTexts.LoneSurrogateReason}.");
         }
 
         return document;

@@ -7,7 +7,7 @@ using EdgeTransfer.Benchmarks.Training;
 
 namespace EdgeTransfer.Cli.Commands;
 
-/// <summary><c>edgetransfer bench backbone|train|pipeline|fleet|anomaly</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
+/// <summary><c>edgetransfer bench backbone|train|pipeline|fleet|anomaly|fuzz</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
 internal static class BenchCommand
 {
     public static Command Create(CliConsole console)
@@ -19,6 +19,7 @@ internal static class BenchCommand
             Pipeline(console),
             Fleet(console),
             Anomaly(console),
+            BenchFuzzCommand.Create(console),
         };
         return command;
     }

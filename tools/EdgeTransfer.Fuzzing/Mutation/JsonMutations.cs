@@ -39,7 +39,7 @@ public static class JsonMutations
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(input, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+            root = JsonNode.Parse(input, documentOptions: new JsonDocumentOptions { MaxDepth = 256, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException)
         {
@@ -72,6 +72,12 @@ public static class JsonMutations
         {
             raws.Add(text);
             return JsonValue.Create($"{Placeholder}{raws.Count - 1}");
+        }
+
+        // Half the mutations keep the value's kind, so that they pass the shape checks and reach the range checks.
+        if (random.Next(2) == 0)
+        {
+            return SameKind(root, place, random, Raw);
         }
 
         switch (random.Next(12))
@@ -119,6 +125,32 @@ public static class JsonMutations
                 return Replace(root, place, place.Node is JsonValue v && v.TryGetValue<double>(out var number)
                     ? JsonValue.Create(-number - 1)
                     : JsonValue.Create(random.Next(2) == 0 ? "x" : "0"));
+        }
+    }
+
+    private static JsonNode? SameKind(JsonNode? root, Place place, Random random, Func<string, JsonNode?> raw)
+    {
+        switch (place.Node)
+        {
+            case JsonObject { Count: > 0 } o:
+                o.Remove(o.ElementAt(random.Next(o.Count)).Key);
+                return root;
+            case JsonArray { Count: > 0 } a when random.Next(2) == 0:
+                a.RemoveAt(random.Next(a.Count));
+                return root;
+            case JsonArray a:
+                a.Clear();
+                return root;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Number:
+                return Replace(root, place, raw(RawNumbers[random.Next(RawNumbers.Length)]));
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                return Replace(root, place, random.Next(4) == 0
+                    ? JsonValue.Create(v.GetValue<string>() + new string('x', random.Next(2) == 0 ? 1 : 70))
+                    : raw($"\"{OddStrings[random.Next(OddStrings.Length)]}\""));
+            case JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
+                return Replace(root, place, JsonValue.Create(v.GetValueKind() == JsonValueKind.False));
+            default:
+                return Replace(root, place, raw(RawNumbers[random.Next(RawNumbers.Length)]));
         }
     }
 
