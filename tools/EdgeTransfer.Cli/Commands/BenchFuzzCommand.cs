@@ -24,18 +24,6 @@ internal static class BenchFuzzCommand
         {
             surface, count, seed, timeLimit, failures, replay, json,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(count) < 1)
-            {
-                result.AddError($"--count: expected 1 or more, got {result.GetValue(count)}.");
-            }
-
-            if (!(result.GetValue(timeLimit) > 0))
-            {
-                result.AddError($"--time-limit: expected seconds above 0, got {result.GetValue(timeLimit)}.");
-            }
-        });
         command.SetAction((parse, cancellationToken) =>
         {
             var names = FuzzSurfaces.Select(parse.GetValue(surface)!);
@@ -44,11 +32,23 @@ internal static class BenchFuzzCommand
                 return Task.FromResult(Replay(console, names, file));
             }
 
+            var inputs = parse.GetValue(count);
+            var seconds = parse.GetValue(timeLimit);
+            if (inputs < 1)
+            {
+                throw new InvalidSettingException("--count", $"expected 1 or more inputs per surface, got {inputs}.");
+            }
+
+            if (!(seconds is > 0 and <= 3600))
+            {
+                throw new InvalidSettingException("--time-limit", $"expected seconds above 0 and at most 3600, got {seconds}.");
+            }
+
             var options = new FuzzOptions
             {
-                Count = parse.GetValue(count),
+                Count = inputs,
                 Seed = parse.GetValue(seed),
-                TimeLimit = TimeSpan.FromSeconds(parse.GetValue(timeLimit)),
+                TimeLimit = TimeSpan.FromSeconds(seconds),
                 FailureDirectory = parse.GetValue(failures)!,
             };
             var machine = MachineInfo.Detect();
