@@ -1,5 +1,5 @@
 // EdgeTransfer build script (Cake 7): `dotnet tool restore && dotnet cake --target=<task>`.
-// Tasks: clean, build, test, models, bundle, package, check-arm64, bench (kebab-case, as in cake-build/cake).
+// Tasks: clean, build, test, models, bundle, package, check-arm64, bench, fuzz (kebab-case, as in cake-build/cake).
 
 #load "build/profiles.cake"
 
@@ -12,6 +12,9 @@ var configuration = Argument("configuration", "Release");
 var bundleClasses = Argument("classes", "good,scratch,dent,stain");
 // Comma-separated profile names (devices/<name>); default: every profile.
 var profileFilter = Argument("profiles", string.Empty);
+// fuzz: inputs per surface and the seed (the same seed and iteration give the same input).
+var fuzzCount = Argument("fuzz-count", 10000);
+var fuzzSeed = Argument("fuzz-seed", 1);
 
 //////////////////////////////////////////////////////////////////////
 // SETUP
@@ -164,6 +167,18 @@ Task("bench")
     var path = artifacts.CombineWithFilePath("bench.json");
     System.IO.File.WriteAllText(path.FullPath, report.ToString());
     Information("benchmark report → {0}", path);
+});
+
+Task("fuzz")
+    .Description("Long fuzzing run: --fuzz-count mutated inputs per surface (default 10,000), figures to artifacts/fuzz.json; fails on any failure.")
+    .Does(() =>
+{
+    DotNetBuild(cli, new DotNetBuildSettings { Configuration = configuration });
+    var failures = artifacts.Combine("fuzz-failures");
+    var output = EdgetransferOutput($"bench fuzz --surface all --count {fuzzCount} --seed {fuzzSeed} --failures \"{failures}\" --json");
+    var path = artifacts.CombineWithFilePath("fuzz.json");
+    System.IO.File.WriteAllText(path.FullPath, output + "\n");
+    Information("fuzz report → {0}", path);
 });
 
 //////////////////////////////////////////////////////////////////////

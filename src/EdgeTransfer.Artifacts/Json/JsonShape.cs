@@ -29,14 +29,23 @@ internal static class JsonShape
     /// <summary>Parses <paramref name="json"/> into a document, reporting a syntax error with its line.</summary>
     public static JsonDocument Parse(string json, ValidationError error)
     {
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(json, DocumentOptions);
+            document = JsonDocument.Parse(json, DocumentOptions);
         }
         catch (JsonException ex)
         {
             throw error("(file)", $"is not valid JSON: {Sentence(ex.Message)} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).");
         }
+
+        if (JsonTexts.FindUnreadable(document.RootElement) is { } unreadable)
+        {
+            document.Dispose();
+            throw error(unreadable.Length == 0 ? "(file)" : unreadable, JsonTexts.LoneSurrogateReason + ".");
+        }
+
+        return document;
     }
 
     /// <summary>Checks the shape of <paramref name="element"/> and deserializes it.</summary>

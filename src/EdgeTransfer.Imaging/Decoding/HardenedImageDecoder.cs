@@ -98,7 +98,7 @@ public sealed class HardenedImageDecoder
         catch (Exception ex) when (ex is not OutOfMemoryException)
 #pragma warning restore CA1031
         {
-            throw new ImageDecodeException(sourceName, $"the {Name(header.Format)} data is corrupt: {ex.Message}", ex);
+            throw new ImageDecodeException(sourceName, $"the {Name(header.Format)} data is corrupt: {Reason(ex)}", ex);
         }
 
         if (image.Width != header.Width || image.Height != header.Height)
@@ -180,6 +180,12 @@ public sealed class HardenedImageDecoder
     }
 
     private static string Name(ImageFileFormat format) => format.ToString().ToUpperInvariant();
+
+    // ImageSharp's own format errors say what is wrong with the data; anything else (an index or argument out
+    // of range deep in a decoder) carries runtime text that means nothing to a technician: it stays the inner exception.
+    private static string Reason(Exception ex) => ex is ImageFormatException
+        ? ex.Message
+        : "its content contradicts itself (the decoder stopped on a value out of range); re-capture or re-export the image.";
 
     private void CheckByteSize(long length, string sourceName)
     {

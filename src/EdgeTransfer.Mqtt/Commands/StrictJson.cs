@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
+using EdgeTransfer.Artifacts.Json;
 using EdgeTransfer.Mqtt.Protocol;
 
 namespace EdgeTransfer.Mqtt.Commands;
@@ -52,7 +53,14 @@ internal static class StrictJson
             throw new CommandException(CommandErrorCodes.InvalidJson, null, $"The payload is not valid JSON: {Sentence(ex.Message)} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).", ex);
         }
 
-        return JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth + 2 });
+        var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth + 2 });
+        if (JsonTexts.FindUnreadable(document.RootElement) is { } unreadable)
+        {
+            document.Dispose();
+            throw new CommandException(CommandErrorCodes.InvalidValue, unreadable.Length == 0 || unreadable.EndsWith("(a key)", StringComparison.Ordinal) ? null : unreadable, $"{(unreadable.Length == 0 ? "The payload" : unreadable)}: {JsonTexts.LoneSurrogateReason}.");
+        }
+
+        return document;
     }
 
     /// <summary>Checks the envelope and the shape of <paramref name="root"/>, then deserializes it.</summary>

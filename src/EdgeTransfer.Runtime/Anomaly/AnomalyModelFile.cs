@@ -116,17 +116,17 @@ public static class AnomalyModelFile
             .ToDictionary(kv => kv.Key[MetaPrefix.Length..], kv => kv.Value, StringComparer.Ordinal);
         try
         {
-            if (bankTensor.Shape.Length != 2)
+            if (bankTensor.Shape is not [_, >= 1 and <= int.MaxValue])
             {
-                throw new ArgumentException($"the bank has shape [{string.Join(",", bankTensor.Shape)}], expected [rows, dimensions].");
+                throw new AnomalyModelException(path, $"its content is inconsistent: the bank has shape [{string.Join(",", bankTensor.Shape)}], expected [rows, dimensions] with 1 to {int.MaxValue} dimensions.");
             }
 
             RandomProjection? projection = null;
             if (projectionTensor is not null)
             {
-                if (projectionTensor.Shape.Length != 2)
+                if (projectionTensor.Shape is not [>= 1 and <= int.MaxValue, >= 1 and <= int.MaxValue])
                 {
-                    throw new ArgumentException($"the projection has shape [{string.Join(",", projectionTensor.Shape)}], expected [input, output].");
+                    throw new AnomalyModelException(path, $"its content is inconsistent: the projection has shape [{string.Join(",", projectionTensor.Shape)}], expected [input, output] of 1 to {int.MaxValue} each.");
                 }
 
                 projection = new RandomProjection((int)projectionTensor.Shape[0], (int)projectionTensor.Shape[1], projectionTensor.Data);
@@ -137,9 +137,14 @@ public static class AnomalyModelFile
         }
         catch (ArgumentException ex)
         {
-            throw new AnomalyModelException(path, $"its content is inconsistent: {ex.Message}", ex);
+            throw new AnomalyModelException(path, $"its content is inconsistent: {WithoutParameter(ex)}", ex);
         }
     }
+
+    // The parts' own checks say what does not fit in a sentence; the " (Parameter 'bank')" the runtime appends
+    // names a C# argument, which means nothing to whoever holds the file.
+    private static string WithoutParameter(ArgumentException ex) =>
+        ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
 
     private static string Shape(FeatureMapShape shape) => string.Create(CultureInfo.InvariantCulture, $"{shape.Channels},{shape.Height},{shape.Width}");
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Json;
 using System.Text;
+using EdgeTransfer.Artifacts.Json;
 using EdgeTransfer.Artifacts.Text;
 
 namespace EdgeTransfer.Runtime.Configuration;
@@ -130,6 +131,12 @@ public static class DeviceConfigFile
 
         using (document)
         {
+            // Before the locations are indexed: their reader cannot read such a key either.
+            if (JsonTexts.FindUnreadable(document.RootElement) is { } unreadable)
+            {
+                throw new InvalidSettingException(unreadable.Length == 0 ? sourceName : $"{sourceName}: {unreadable}", JsonTexts.LoneSurrogateReason + ".");
+            }
+
             var locations = JsonLocations.Index(utf8.Span);
             InvalidSettingException Error(string key, string reason) =>
                 key.Length == 0

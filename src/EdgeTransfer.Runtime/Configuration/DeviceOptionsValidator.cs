@@ -63,6 +63,12 @@ public static class DeviceOptionsValidator
         }
 
         CheckSource(options.Source, checkFiles, Add);
+        if (options.Source.Folder.Path is { } folder && folder.Any(char.IsControl))
+        {
+            // Checked whatever the source kind: the path is resolved against the file's folder either way.
+            Add("source.folder.path", "expected a folder path, got a text with a control character (such as \\u0000) in it.");
+        }
+
         CheckTrigger(options.Trigger, Add);
         CheckReject(options.Reject, options.Trigger, Add);
         CheckInspection(options.Inspection, Add);
@@ -337,6 +343,13 @@ public static class DeviceOptionsValidator
         if (string.IsNullOrWhiteSpace(path))
         {
             add(key, "expected a file path, got an empty text.");
+            return;
+        }
+
+        // A NUL or another control character makes every file API throw (ArgumentException) when the path is resolved.
+        if (path.Any(char.IsControl))
+        {
+            add(key, "expected a file path, got a text with a control character (such as \\u0000) in it.");
             return;
         }
 

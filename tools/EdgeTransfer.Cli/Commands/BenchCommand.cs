@@ -8,7 +8,7 @@ using EdgeTransfer.Benchmarks.Training;
 
 namespace EdgeTransfer.Cli.Commands;
 
-/// <summary><c>edgetransfer bench backbone|train|pipeline|fleet|anomaly|numerics</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
+/// <summary><c>edgetransfer bench backbone|train|pipeline|fleet|anomaly|numerics|fuzz</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
 internal static class BenchCommand
 {
     public static Command Create(CliConsole console)
@@ -21,6 +21,7 @@ internal static class BenchCommand
             Fleet(console),
             Anomaly(console),
             Numerics(console),
+            BenchFuzzCommand.Create(console),
         };
         return command;
     }
