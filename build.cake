@@ -1,5 +1,5 @@
 // EdgeTransfer build script (Cake 7): `dotnet tool restore && dotnet cake --target=<task>`.
-// Tasks: clean, build, test, models, bundle, package, check-arm64, bench, fuzz (kebab-case, as in cake-build/cake).
+// Tasks: clean, build, test, models, bundle, package, check-arm64, bench, fuzz, kill9 (kebab-case, as in cake-build/cake).
 
 #load "build/profiles.cake"
 
@@ -179,6 +179,18 @@ Task("fuzz")
     var path = artifacts.CombineWithFilePath("fuzz.json");
     System.IO.File.WriteAllText(path.FullPath, output + "\n");
     Information("fuzz report → {0}", path);
+});
+
+Task("kill9")
+    .Description("kill -9 at random instants of training, promotion, collection, fit and deployment (tools/scripts/kill9-trials.sh); fails if a head, sample or bundle was lost. --trials=N --seed=S --short")
+    .Does(() =>
+{
+    var arguments = $"tools/scripts/kill9-trials.sh --trials {Argument("trials", 100)} --seed {Argument("seed", 1)}{(HasArgument("short") ? " --short" : string.Empty)}";
+    var exit = StartProcess("bash", new ProcessSettings { Arguments = arguments });
+    if (exit != 0)
+    {
+        throw new CakeException($"kill -9 trials: exit code {exit} (1: something was lost, see the tally).");
+    }
 });
 
 //////////////////////////////////////////////////////////////////////

@@ -36,8 +36,17 @@ public class FleetCmdTests
         var gone = await SimulatedDevice.StartAsync(broker.Port, "d4", state.Path);
         await gone.DisposeAsync();
 
-        // When status goes to all
+        // When status goes to all, as lines and as JSON
+        var lines = await CliRunner.RunAsync("fleet", "cmd", "all", "status", "--timeout", "2", "--broker", $"127.0.0.1:{broker.Port}", "--fleet", SimulatedDevice.Fleet);
         var result = await CliRunner.RunAsync("fleet", "cmd", "all", "status", "--timeout", "2", "--json", "--broker", $"127.0.0.1:{broker.Port}", "--fleet", SimulatedDevice.Fleet);
+
+        // Then the time-out is an error line on stderr (exit 1); answers and the skipped device are results on stdout
+        Assert.True(lines.ExitCode == ExitCodes.Failure, lines.ToString());
+        Assert.Contains("d3", lines.Error, StringComparison.Ordinal);
+        Assert.Contains("TIMEOUT", lines.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("TIMEOUT", lines.Output, StringComparison.Ordinal);
+        Assert.Contains("d4", lines.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("d1", lines.Error, StringComparison.Ordinal);
 
         // Then every online device is asked, two reply, one times out (exit 1), the offline one is skipped
         Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
@@ -52,7 +61,7 @@ public class FleetCmdTests
     }
 
     [MosquittoFact]
-    public async Task Cmd_ExitsWith1_AndPrintsTheDevicesError_WhenTheDeviceRefuses()
+    public async Task Cmd_ExitsWith1_AndPrintsTheDevicesErrorOnStderr_WhenTheDeviceRefuses()
     {
         using var state = new TempDirectory();
         await using var broker = await MosquittoProcess.StartAsync();
@@ -60,10 +69,13 @@ public class FleetCmdTests
 
         var result = await CliRunner.RunAsync("fleet", "cmd", "d1", "train", "--arg", "epochs=-5", "--broker", $"127.0.0.1:{broker.Port}", "--fleet", SimulatedDevice.Fleet);
 
+        // The error line goes to stderr, the summary (a result) stays on stdout
         Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
-        Assert.Contains("ERROR", result.Output, StringComparison.Ordinal);
-        Assert.Contains("out_of_range", result.Output, StringComparison.Ordinal);
-        Assert.Contains("epochs", result.Output, StringComparison.Ordinal);
+        Assert.Contains("ERROR", result.Error, StringComparison.Ordinal);
+        Assert.Contains("out_of_range", result.Error, StringComparison.Ordinal);
+        Assert.Contains("epochs", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ERROR", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1 device(s): 0 ok, 1 error", result.Output, StringComparison.Ordinal);
         Assert.Empty(device.Commands);
     }
 

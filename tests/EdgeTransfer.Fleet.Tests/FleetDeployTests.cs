@@ -76,7 +76,7 @@ public class FleetDeployTests
     }
 
     [MosquittoFact]
-    public async Task Deploy_ReportsAFailure_WhenTheDeviceDoesNotAnswer()
+    public async Task Deploy_ReportsAFailureOnStderr_WhenTheDeviceDoesNotAnswer()
     {
         using var state = new TempDirectory();
         await using var broker = await MosquittoProcess.StartAsync();
@@ -85,10 +85,13 @@ public class FleetDeployTests
 
         var result = await CliRunner.RunAsync("fleet", "deploy", archive, "--to", "d9", "--timeout", "0.5", "--attempts", "2", "--broker", $"127.0.0.1:{broker.Port}", "--fleet", SimulatedDevice.Fleet);
 
+        // The device's failure line is an error (stderr); the summary is the result (stdout); exit 1
         Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
-        Assert.Contains("d9", result.Output, StringComparison.Ordinal);
-        Assert.Contains("FAILED", result.Output, StringComparison.Ordinal);
-        Assert.Contains("gave up after 2 attempts", result.Output, StringComparison.Ordinal);
+        Assert.Contains("d9", result.Error, StringComparison.Ordinal);
+        Assert.Contains("FAILED", result.Error, StringComparison.Ordinal);
+        Assert.Contains("gave up after 2 attempts", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1 device(s): 0 installed, 1 failed.", result.Output, StringComparison.Ordinal);
     }
 
     private static string Archive(TempDirectory state, int size)

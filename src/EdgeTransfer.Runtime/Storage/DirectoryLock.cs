@@ -1,3 +1,5 @@
+using EdgeTransfer.Artifacts.IO;
+
 namespace EdgeTransfer.Runtime.Storage;
 
 /// <summary>
@@ -44,9 +46,16 @@ internal sealed class DirectoryLock : IDisposable
             throw error($"the directory cannot be created: {ex.Message}", ex);
         }
 
+        // Opening a link would create or open its target, wherever it points: a lock file leading out is refused.
+        var path = Path.Combine(directory, FileName);
+        if (BoundedFile.LinkProblem(directory, path) is { } link)
+        {
+            throw error($"'{path}': {link}", new IOException(link));
+        }
+
         try
         {
-            return new DirectoryLock(new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return new DirectoryLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException ex)
         {

@@ -461,6 +461,11 @@ public sealed class SampleStore : IDisposable
     private static void CheckOrWriteDescriptor(string directory, SampleStoreSchema schema, TimeProvider time)
     {
         var path = Path.Combine(directory, StoreDescriptor.FileName);
+        if (BoundedFile.LinkProblem(directory, path) is { } link)
+        {
+            throw new SampleStoreException(directory, $"'{path}': {link} Replace the link with the store's own {StoreDescriptor.FileName}.");
+        }
+
         if (!File.Exists(path))
         {
             if (ListSegments(directory).Count > 0)
@@ -538,8 +543,16 @@ public sealed class SampleStore : IDisposable
         foreach (var (number, path) in segments)
         {
             var name = Path.GetFileName(path);
-            var length = new FileInfo(path).Length;
             _maxSegmentNumber = number;
+            if (BoundedFile.LinkProblem(DirectoryPath, path) is { } link)
+            {
+                // Skipped like a damaged segment: never read, and never appended to (appends go to a new file).
+                _skipped.Add(new SkippedRecord(name, 0, 0, link, false));
+                lastClean = false;
+                continue;
+            }
+
+            var length = new FileInfo(path).Length;
             _segmentSizes[number] = length;
             if (length > MaxSegmentReadBytes)
             {

@@ -255,9 +255,10 @@ internal static class FleetCommand
             }
             else
             {
+                // A device that did not install it is an error line (stderr), so scripts see failures apart from results.
                 foreach (var outcome in outcomes)
                 {
-                    console.Out.WriteLine(FleetFormat.DeploymentLine(outcome));
+                    (outcome.Ok ? console.Out : console.Error).WriteLine(FleetFormat.DeploymentLine(outcome));
                 }
 
                 console.Out.WriteLine($"{outcomes.Count} device(s): {outcomes.Count(o => o.Ok)} installed, {outcomes.Count(o => !o.Ok)} failed.");
@@ -292,7 +293,7 @@ internal static class FleetCommand
             {
                 lock (output)
                 {
-                    console.Out.WriteLine(FleetFormat.OutcomeLine(o));
+                    LineFor(console, o).WriteLine(FleetFormat.OutcomeLine(o));
                 }
             },
             cancellationToken);
@@ -305,7 +306,7 @@ internal static class FleetCommand
         {
             foreach (var s in skipped)
             {
-                console.Out.WriteLine(FleetFormat.OutcomeLine(s));
+                LineFor(console, s).WriteLine(FleetFormat.OutcomeLine(s));
             }
 
             console.Out.WriteLine(FleetFormat.OutcomeSummary(all));
@@ -313,6 +314,10 @@ internal static class FleetCommand
 
         return outcomes.All(o => o.Succeeded) ? ExitCodes.Success : ExitCodes.Failure;
     }
+
+    // Errors, time-outs and failures are error lines (stderr); answers and skipped offline devices are results.
+    private static TextWriter LineFor(CliConsole console, CommandOutcome outcome) =>
+        outcome.Kind is CommandOutcomeKind.Ok or CommandOutcomeKind.Skipped ? console.Out : console.Error;
 
     internal static async Task<IReadOnlyList<string>> ResolveAsync(CliConsole console, FleetClient client, DeviceSelection selection, double wait, CancellationToken cancellationToken)
     {
