@@ -3,7 +3,7 @@ using EdgeTransfer.Agent.Replies;
 
 namespace EdgeTransfer.Agent;
 
-/// <summary>The source-generated JSON contract of the agent's reply results and its small state files (camelCase, nulls left out).</summary>
+/// <summary>The source-generated JSON contract of the agent's reply results (camelCase, nulls left out).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -17,7 +17,6 @@ namespace EdgeTransfer.Agent;
 [JsonSerializable(typeof(DeployOutcome))]
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(PreviewResult))]
-[JsonSerializable(typeof(ActiveBundles))]
 [JsonSerializable(typeof(FitAccepted))]
 [JsonSerializable(typeof(AnomalyRollbackResult))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext

@@ -2,6 +2,7 @@ using System.Reflection;
 using EdgeTransfer.Mqtt.Deployment;
 using EdgeTransfer.Runtime.Hosting;
 using EdgeTransfer.Runtime.Inspection;
+using EdgeTransfer.Runtime.Loading;
 
 namespace EdgeTransfer.Agent;
 

@@ -1,6 +1,6 @@
-using EdgeTransfer.Agent;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Hosting;
+using EdgeTransfer.Runtime.Loading;
 
 namespace EdgeTransfer.Device;
 

@@ -4,6 +4,7 @@ using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Deployment;
 using EdgeTransfer.Mqtt.Protocol;
 using EdgeTransfer.Mqtt.Tests.Infrastructure;
+using EdgeTransfer.Runtime.Loading;
 
 namespace EdgeTransfer.Agent.Tests;
 

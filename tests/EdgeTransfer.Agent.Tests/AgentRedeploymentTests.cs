@@ -5,6 +5,7 @@ using EdgeTransfer.Mqtt.Protocol;
 using EdgeTransfer.Mqtt.Tests.Infrastructure;
 using EdgeTransfer.Runtime.Heads;
 using EdgeTransfer.Runtime.Hosting;
+using EdgeTransfer.Runtime.Loading;
 
 namespace EdgeTransfer.Agent.Tests;
 

@@ -1,4 +1,5 @@
 using EdgeTransfer.Runtime.Configuration;
+using EdgeTransfer.Runtime.Loading;
 
 namespace EdgeTransfer.Agent.Tests;
 

@@ -98,7 +98,8 @@ public static class DemoRunner
             FramesPerSecond = options.LineFramesPerSecond,
             ClassMix = LineFactory.SyntheticMix(options.Classes, "good"),
         });
-        var host = DeviceHost.Open(deviceOptions);
+        // Resolved like every other host: a bundle deployed over MQTT into a kept state directory stays in service.
+        var host = DeviceHost.Open(DeployedBundles.Resolve(deviceOptions));
         var loop = host.StartInspection(line);
         await using var agent = new DeviceAgent(host, new DeviceAgentOptions { StartInspection = h => h.StartInspection(line) });
         await stages.RunAsync("device online over MQTT", async () =>

@@ -9,9 +9,6 @@ internal static partial class DeviceLog
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Inspecting with bundle {BundleId}, head {Head}; source {Source}; state {StateDirectory}.")]
     public static partial void Started(ILogger logger, string bundleId, string head, string source, string stateDirectory);
 
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Critical, Message = "The device service cannot start: {Reason}")]
-    public static partial void StartFailed(ILogger logger, string reason);
-
     [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Stopped after {Frames} frames, {Rejects} rejects, {Errors} errors.")]
     public static partial void Stopped(ILogger logger, long frames, long rejects, long errors);
 

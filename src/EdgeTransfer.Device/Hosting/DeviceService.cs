@@ -1,5 +1,5 @@
 using System.Runtime.ExceptionServices;
-using EdgeTransfer.Agent;
+using EdgeTransfer.Hosting;
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -9,10 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace EdgeTransfer.Device.Hosting;
 
 /// <summary>
-/// The device as a hosted service: locks the state directory, resolves the bundle in service (the one deployed over
-/// MQTT last, else device.json's), opens it, inspects, runs the MQTT agent (which replaces the host after a
-/// deployment), feeds the systemd watchdog while the loop makes progress, and on stop prints the summary and
-/// closes everything in order.
+/// The device as a hosted service: an <see cref="EdgeTransferDevice"/> (locks the state directory, resolves the bundle
+/// in service — the one deployed over MQTT last, else device.json's —, opens it, inspects, runs the MQTT agent, which
+/// replaces the host after a deployment), plus what the device program adds: the console lines, camera loss in the
+/// log, the systemd watchdog fed while the loop makes progress, and the summary on stop.
 /// </summary>
 /// <remarks>
 /// Opening happens in <see cref="StartAsync"/>, so that systemd hears <c>READY=1</c> only once the device inspects.
@@ -23,14 +23,11 @@ public sealed class DeviceService : BackgroundService
 {
     private readonly DeviceServiceSettings _settings;
     private readonly IHostApplicationLifetime _lifetime;
-    private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly ISystemdNotifier? _notifier;
     private readonly TimeProvider _time;
     private readonly RunReport _report;
-    private StateDirectoryLock? _stateLock;
-    private DeviceHost? _host;
-    private DeviceAgent? _agent;
+    private readonly EdgeTransferDevice _device;
 
     /// <summary>Creates the service (nothing is opened before <see cref="StartAsync"/>).</summary>
     /// <param name="settings">What the run does.</param>
@@ -45,18 +42,22 @@ public sealed class DeviceService : BackgroundService
         ArgumentNullException.ThrowIfNull(loggers);
         _settings = settings;
         _lifetime = lifetime;
-        _loggers = loggers;
         _logger = loggers.CreateLogger<DeviceService>();
         _notifier = notifier;
         _time = timeProvider ?? TimeProvider.System;
         _report = new RunReport(settings.Output, settings.Error, settings.PrintEvery);
+        _device = new EdgeTransferDevice(
+            new EdgeTransferDeviceOptions { Device = settings.Device, Mqtt = settings.Mqtt, Source = FirstSource(settings.Source) },
+            loggers,
+            _time);
+        _report.Follow(_device);
     }
 
     /// <summary>Why the service could not start, or null; the caller rethrows it after the host has stopped.</summary>
     public ExceptionDispatchInfo? Failure { get; private set; }
 
     /// <summary>The device host in service (the agent's after a deployment), or null before start and after stop.</summary>
-    public DeviceHost? Current => _agent?.Host ?? _host;
+    public DeviceHost? Current => _device.Host;
 
     /// <inheritdoc />
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -67,9 +68,8 @@ public sealed class DeviceService : BackgroundService
         }
         catch (EdgeTransferException ex)
         {
+            // The device logged it and closed what it had opened.
             Failure = ExceptionDispatchInfo.Capture(ex);
-            DeviceLog.StartFailed(_logger, ex.Message);
-            await CloseAsync();
             _lifetime.StopApplication();
             return;
         }
@@ -92,7 +92,7 @@ public sealed class DeviceService : BackgroundService
             }
         }
 
-        await CloseAsync();
+        await _device.StopAsync();
     }
 
     /// <inheritdoc />
@@ -130,40 +130,41 @@ public sealed class DeviceService : BackgroundService
     /// <inheritdoc />
     public override void Dispose()
     {
-        _stateLock?.Dispose();
+        // Only when the host is disposed without being stopped: the device releases its lock and closes the bundle.
+        _device.DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.Dispose();
     }
 
     private async Task OpenAsync(CancellationToken cancellationToken)
     {
-        var configured = _settings.Device;
-        _stateLock = StateDirectoryLock.Acquire(configured.Store.Path);
-        var host = DeviceHost.Open(DeployedBundles.Resolve(configured), _loggers, _time);
-        _host = host;
-        var loop = host.StartInspection(_settings.Source);
-        _report.Follow(loop);
+        _device.BundleReplaced += (_, e) =>
+        {
+            _settings.Output.WriteLine($"deployed   bundle {e.Host.Bundle.BundleId} replaced {e.PreviousBundleId}");
+            DeviceLog.Replaced(_logger, e.Host.Bundle.BundleId, e.PreviousBundleId, e.Host.Pipeline.HeadVersion);
+            Watch(e.Host.Source);
+        };
+        await _device.StartAsync(cancellationToken);
+        var host = _device.Host!;
+        var configured = _device.Settings!;
         Watch(host.Source);
         _settings.Output.WriteLine($"running    bundle {host.Bundle.BundleId}, head {host.Pipeline.HeadVersion}; Ctrl+C stops");
         DeviceLog.Started(_logger, host.Bundle.BundleId, host.Pipeline.HeadVersion, host.Source?.Name ?? "none", configured.Store.Path);
-        if (_settings.Mqtt)
+        if (_device.MqttEnabled)
         {
-            // The agent owns the host from here on: a deployment replaces it.
-            var agent = new DeviceAgent(host, new DeviceAgentOptions { StateDirectory = configured.Store.Path }, _loggers, _time);
-            _agent = agent;
-            agent.HostReplaced += (_, e) =>
-            {
-                _settings.Output.WriteLine($"deployed   bundle {e.Host.Bundle.BundleId} replaced {e.PreviousBundleId}");
-                DeviceLog.Replaced(_logger, e.Host.Bundle.BundleId, e.PreviousBundleId, e.Host.Pipeline.HeadVersion);
-                if (e.Host.Loop is { } replaced)
-                {
-                    _report.Follow(replaced);
-                }
-
-                Watch(e.Host.Source);
-            };
-            await agent.StartAsync(cancellationToken);
             _settings.Output.WriteLine($"mqtt       {configured.Mqtt.Host}:{configured.Mqtt.Port} as {configured.Device.Fleet}/{configured.Device.Id}");
         }
+    }
+
+    // The source given in the settings inspects the first bundle only; after a deployment the configured one does.
+    private static Func<IFrameSource?>? FirstSource(IFrameSource? source)
+    {
+        if (source is null)
+        {
+            return null;
+        }
+
+        var first = source;
+        return () => Interlocked.Exchange(ref first, null);
     }
 
     // Camera loss and return are logged here, once per change, whichever host the source belongs to.
@@ -189,24 +190,5 @@ public sealed class DeviceService : BackgroundService
                     break;
             }
         };
-    }
-
-    private async Task CloseAsync()
-    {
-        // Disposing the agent publishes "offline" (reason shutdown), disconnects and disposes the host it holds.
-        if (_agent is { } agent)
-        {
-            _agent = null;
-            _host = null;
-            await agent.DisposeAsync();
-        }
-        else if (_host is { } host)
-        {
-            _host = null;
-            await host.DisposeAsync();
-        }
-
-        _stateLock?.Dispose();
-        _stateLock = null;
     }
 }

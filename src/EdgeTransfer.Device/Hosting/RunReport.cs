@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeTransfer.Hosting;
 using EdgeTransfer.Runtime.Inspection;
 
 namespace EdgeTransfer.Device.Hosting;
@@ -8,16 +9,17 @@ internal sealed class RunReport(TextWriter output, TextWriter error, int printEv
 {
     private readonly int _every = Math.Max(1, printEvery);
 
-    public void Follow(InspectionLoop loop)
+    // The device forwards the events of whichever loop is in service (the first, the next after a deployment).
+    public void Follow(IInspectionDevice device)
     {
-        loop.VerdictReady += (_, e) =>
+        device.VerdictReady += (_, e) =>
         {
             if (e.Verdict.FrameId % _every == 0)
             {
                 output.WriteLine(Describe(e.Verdict));
             }
         };
-        loop.Error += (_, e) => error.WriteLine($"error      {e.Kind}: {e.Message}");
+        device.InspectionError += (_, e) => error.WriteLine($"error      {e.Kind}: {e.Message}");
     }
 
     public void Summarize(InspectionStatistics stats)

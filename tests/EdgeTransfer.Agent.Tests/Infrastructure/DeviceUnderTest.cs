@@ -1,4 +1,5 @@
 using EdgeTransfer.Runtime.Configuration;
+using EdgeTransfer.Runtime.Loading;
 using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Agent.Tests.Infrastructure;

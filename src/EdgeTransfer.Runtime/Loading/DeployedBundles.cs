@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using EdgeTransfer.Agent.Replies;
 using EdgeTransfer.Artifacts.Bundles;
 using EdgeTransfer.Artifacts.IO;
 using EdgeTransfer.Runtime.Configuration;
 
-namespace EdgeTransfer.Agent;
+namespace EdgeTransfer.Runtime.Loading;
 
 /// <summary>
 /// Where bundles deployed over MQTT live on the device: <c>{state}/bundles/b0001/</c>, <c>b0002/</c> … (names the
@@ -13,6 +12,10 @@ namespace EdgeTransfer.Agent;
 /// <c>state/</c> (heads and samples of that bundle), and <c>active.json</c> naming the slot in service and the one
 /// before it. The bundle of <c>device.json</c> stays where it is and is the fallback.
 /// </summary>
+/// <remarks>
+/// Every host resolves the bundle in service here — the device program, the demo, an embedding application — so that
+/// all of them run the bundle a deployment put in service. The device agent writes the slots and <c>active.json</c>.
+/// </remarks>
 public static class DeployedBundles
 {
     /// <summary>The folder under the state directory.</summary>
@@ -78,7 +81,7 @@ public static class DeployedBundles
         var path = Path.Combine(root, ActiveFile);
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), AgentJsonContext.Default.ActiveBundles) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), LoadingJsonContext.Default.ActiveBundles) : null;
         }
         catch (JsonException)
         {
@@ -90,7 +93,7 @@ public static class DeployedBundles
     internal static void WriteActive(string root, ActiveBundles active)
     {
         Directory.CreateDirectory(root);
-        AtomicFile.WriteAllBytes(Path.Combine(root, ActiveFile), JsonSerializer.SerializeToUtf8Bytes(active, AgentJsonContext.Default.ActiveBundles));
+        AtomicFile.WriteAllBytes(Path.Combine(root, ActiveFile), JsonSerializer.SerializeToUtf8Bytes(active, LoadingJsonContext.Default.ActiveBundles));
     }
 
     internal static void TryDelete(string directory)

@@ -1,4 +1,4 @@
-namespace EdgeTransfer.Agent.Replies;
+namespace EdgeTransfer.Runtime.Loading;
 
 /// <summary>The device's record of deployed bundles (<c>bundles/active.json</c>): which slot is in service and which one a rollback would use.</summary>
 internal sealed record ActiveBundles
