@@ -6,6 +6,7 @@ using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Deployment;
 using EdgeTransfer.Mqtt.Tests.Infrastructure;
+using EdgeTransfer.Runtime.Loading;
 
 namespace EdgeTransfer.Agent.Tests;
 
