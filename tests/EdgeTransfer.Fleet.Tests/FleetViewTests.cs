@@ -81,6 +81,17 @@ public class FleetViewTests
         Assert.Empty(view.Snapshot());
     }
 
+    [Fact]
+    public void Observe_DescribesAnomalyFits_OnTheTrainingTopic()
+    {
+        var view = new FleetView("plant1");
+        Observe(view, "d1", TopicKind.Training, 1, "\"type\":\"fit-progress\",\"runId\":\"f-1\",\"stage\":\"features\",\"done\":10,\"total\":60");
+        Assert.Equal("f-1 fit features 10/60", Device(view, "d1").Training);
+
+        Observe(view, "d1", TopicKind.Training, 2, "\"type\":\"fit-result\",\"runId\":\"f-1\",\"outcome\":\"promoted\",\"anomalyModel\":\"a0002\",\"imageAuroc\":0.97,\"durationSeconds\":6.2");
+        Assert.Equal("f-1 fit promoted anomaly a0002 auroc 0.97", Device(view, "d1").Training);
+    }
+
     private static DeviceRecord Device(FleetView view, string id) => view.Snapshot().Single(d => d.Device == id);
 
     private static void Observe(FleetView view, string device, TopicKind kind, long seq, string? fields = null, bool retain = false) =>

@@ -24,6 +24,9 @@ public sealed class DemoOptions
     /// <summary>Learning rate of the on-device training run.</summary>
     public double LearningRate { get; init; } = 0.01;
 
+    /// <summary>Good parts the normal-only act fits the anomaly model from; 0 skips the act.</summary>
+    public int AnomalyGoodParts { get; init; } = 60;
+
     /// <summary>Seed of the parts on the line.</summary>
     public int Seed { get; init; } = 2026;
 
@@ -39,6 +42,11 @@ public sealed class DemoOptions
         if (PartsPerClass is < 5 or > 1000)
         {
             throw new InvalidSettingException("--parts-per-class", $"expected 5–1000, got {PartsPerClass}.");
+        }
+
+        if (AnomalyGoodParts != 0 && AnomalyGoodParts is < 5 or > 1000)
+        {
+            throw new InvalidSettingException("--anomaly-good-parts", $"expected 0 (no normal-only act) or 5–1000, got {AnomalyGoodParts}.");
         }
 
         if (EvaluationParts is < 20 or > 10_000)

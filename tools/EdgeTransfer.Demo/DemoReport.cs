@@ -47,4 +47,7 @@ public sealed record DemoReport
 
     /// <summary>Whole demo wall time.</summary>
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>The normal-only act, or null when it was not run.</summary>
+    public AnomalyActReport? Anomaly { get; init; }
 }

@@ -19,7 +19,8 @@ namespace EdgeTransfer.Demo;
 /// The whole product in one process, on embedded defaults: prepare an INT8 bundle from the NuGet ResNet18,
 /// start an embedded broker, bring a device online on a simulated line, inspect with the untrained head,
 /// let a simulated technician label parts over MQTT, train on the device, gate and promote, inspect again,
-/// and show what the fleet saw — then report.
+/// fit an anomaly model from good parts only and score defect kinds it never saw, and show what the fleet saw —
+/// then report.
 /// </summary>
 public static class DemoRunner
 {
@@ -145,7 +146,11 @@ public static class DemoRunner
         var (floatMs, int8Ms) = await stages.RunAsync("float vs INT8 backbone latency", () => Task.Run(() => MeasureBackbones(bundleDirectory), cancellationToken));
         var stats = loop.GetStatistics();
 
-        // 9. what the fleet saw.
+        // 9. the normal-only act: good parts only → fit on the device → defect kinds never shown are rejected.
+        var mapPath = options.KeepDirectory is null ? Path.Combine(Path.GetTempPath(), "edgetransfer-demo-anomaly-map.png") : Path.Combine(work, "anomaly-map.png");
+        var anomaly = options.AnomalyGoodParts == 0 ? null : await AnomalyAct.RunAsync(stages, fleet, DeviceId, host, Path.Combine(work, "parts"), mapPath, options, cancellationToken);
+
+        // 10. what the fleet saw.
         agent.PublishTelemetry();
         await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         var record = fleet.View.Snapshot().FirstOrDefault(d => d.Device == DeviceId);
@@ -170,6 +175,7 @@ public static class DemoRunner
             SequenceGaps = record?.Gaps ?? 0,
             FramesInspected = stats.Frames,
             Elapsed = clock.Elapsed,
+            Anomaly = anomaly,
         };
     }
 
@@ -194,6 +200,10 @@ public static class DemoRunner
         table.AddRow("MQTT messages at the fleet view", $"{report.MessagesReceived} received, {report.SequenceGaps} lost (seq gaps)");
         table.AddRow("total", $"{report.Elapsed.TotalSeconds:0} s");
         console.Write(table);
+        if (report.Anomaly is { } anomaly)
+        {
+            AnomalyActPrinter.Print(anomaly, console);
+        }
     }
 
     private static DeviceOptions DeviceOptionsFor(DemoOptions options, string bundle, string state, int port) => new()
@@ -203,6 +213,7 @@ public static class DemoRunner
         ExecutionProvider = new ExecutionProviderOptions { Kind = ExecutionProviderKind.Cpu, IntraOpThreads = 2 },
         Source = new SourceOptions { Kind = SourceKind.Synthetic },
         Store = new StoreOptions { Path = state },
+        Inspection = new InspectionOptions { Anomaly = new AnomalyInspectionOptions { GoodImages = AnomalyAct.GoodImages(Path.Combine(Path.GetDirectoryName(state)!, "parts")) } },
         Training = new TrainingOptions { Epochs = options.Epochs, LearningRate = options.LearningRate },
         Mqtt = new MqttOptions { Enabled = true, Host = "127.0.0.1", Port = port, TelemetryIntervalSeconds = 2 },
     };

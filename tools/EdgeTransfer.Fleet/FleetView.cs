@@ -239,6 +239,18 @@ public sealed class FleetView
             return string.Create(CultureInfo.InvariantCulture, $"{r.RunId} {outcome}{(r.HeadVersion is { } h ? $" head {h}" : "")}{(r.Accuracy is { } a ? $" acc {a:0.###}" : "")}{(r.Reason is { } why ? $" ({why})" : "")}");
         }
 
+        // Anomaly fits share the topic (docs/mqtt.md): the column shows whichever ran last.
+        if (type == "fit-progress" && TryRead<FitProgress>(payload) is { } fp)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{fp.RunId} fit {fp.Stage} {fp.Done}/{fp.Total}");
+        }
+
+        if (type == "fit-result" && TryRead<FitResult>(payload) is { } fr)
+        {
+            var outcome = fr.Outcome switch { TrainingOutcome.Promoted => "promoted", TrainingOutcome.Rejected => "rejected", _ => "failed" };
+            return string.Create(CultureInfo.InvariantCulture, $"{fr.RunId} fit {outcome}{(fr.AnomalyModel is { } m ? $" anomaly {m}" : "")}{(fr.ImageAuroc is { } a ? $" auroc {a:0.###}" : "")}{(fr.Reason is { } why ? $" ({why})" : "")}");
+        }
+
         return null;
     }
 
