@@ -15,7 +15,7 @@ var builder = Host.CreateApplicationBuilder();
 builder.Services.AddEdgeTransferDevice(device =>
 {
     device.Device.Bundle.Path = args[0];
-    device.Device.Store.Path = Path.Combine(Path.GetTempPath(), "edgetransfer-sample-state");
+    device.Device.Store.Path = "state"; // what the device learns, beside the application
     device.Source = () => new FolderReplaySource(new FolderReplayOptions { Directory = args[1], Loop = false });
 });
 using var app = builder.Build();

@@ -6,6 +6,7 @@
 #   tools/scripts/check-sample.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+repo=$(pwd)
 # A version of its own: the NuGet cache never hands out an older pack under the same number.
 suffix="check.$(date +%s)"
 dotnet tool restore >/dev/null
@@ -26,10 +27,11 @@ echo "tool: edgetransfer installed from the feed and runs"
 "$work/tool/edgetransfer" synth --out "$work/images" --classes good,scratch,dent,stain --per-class 3 >/dev/null
 
 dotnet build samples/EmbeddedInspection -c Release -p:EdgeTransferVersion="$version" --nologo -v q
-sample=(dotnet samples/EmbeddedInspection/bin/Release/net10.0/EmbeddedInspection.dll)
+# Run from the work folder: the sample keeps its state in ./state.
+sample() { (cd "$work" && timeout 300 dotnet "$repo/samples/EmbeddedInspection/bin/Release/net10.0/EmbeddedInspection.dll" "$@"); }
 
 # 1. The bundle inspects the folder: one "frame;reject;class" line per image.
-timeout 300 "${sample[@]}" artifacts/bundle "$work/images" "$work/plc.txt" >"$work/good.log" 2>&1 || { cat "$work/good.log"; fail "the sample failed on a good bundle"; }
+sample "$repo/artifacts/bundle" "$work/images" "$work/plc.txt" >"$work/good.log" 2>&1 || { cat "$work/good.log"; fail "the sample failed on a good bundle"; }
 lines=$(wc -l <"$work/plc.txt")
 [ "$lines" -eq 12 ] || { cat "$work/good.log"; fail "expected 12 output lines, got $lines"; }
 grep -Evq '^[0-9]+;[01];(good|scratch|dent|stain)$' "$work/plc.txt" && fail "unexpected output line: $(grep -Ev '^[0-9]+;[01];' "$work/plc.txt" | head -1)"
@@ -42,7 +44,7 @@ offset=$(( $(stat -c %s "$backbone") / 2 ))
 byte=$(od -An -tu1 -j "$offset" -N1 "$backbone" | tr -d ' ')
 printf "\\x$(printf %02x $(( byte ^ 255 )))" | dd of="$backbone" bs=1 seek="$offset" conv=notrunc status=none
 set +e
-timeout 300 "${sample[@]}" "$work/tampered" "$work/images" "$work/plc-bad.txt" >"$work/bad.log" 2>&1
+sample "$work/tampered" "$work/images" "$work/plc-bad.txt" >"$work/bad.log" 2>&1
 code=$?
 set -e
 [ "$code" -eq 1 ] || { cat "$work/bad.log"; fail "expected exit code 1 for a tampered bundle, got $code"; }
