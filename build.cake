@@ -1,5 +1,5 @@
 // EdgeTransfer build script (Cake 7): `dotnet tool restore && dotnet cake --target=<task>`.
-// Tasks: clean, build, test, models, bundle, package, check-arm64, bench, fuzz, kill9 (kebab-case, as in cake-build/cake).
+// Tasks: clean, build, test, models, bundle, package, pack, check-arm64, bench, fuzz, kill9 (kebab-case, as in cake-build/cake).
 
 #load "build/profiles.cake"
 
@@ -15,6 +15,8 @@ var profileFilter = Argument("profiles", string.Empty);
 // fuzz: inputs per surface and the seed (the same seed and iteration give the same input).
 var fuzzCount = Argument("fuzz-count", 10000);
 var fuzzSeed = Argument("fuzz-seed", 1);
+// pack: a pre-release suffix for the package version (0.1.0-<suffix>); none for the release version.
+var versionSuffix = Argument("version-suffix", string.Empty);
 
 //////////////////////////////////////////////////////////////////////
 // SETUP
@@ -26,6 +28,7 @@ var device = File("./src/EdgeTransfer.Device/EdgeTransfer.Device.csproj");
 var artifacts = MakeAbsolute(Directory("./artifacts"));
 var bundleDir = artifacts.Combine("bundle");
 var packagesDir = artifacts.Combine("packages");
+var nugetDir = artifacts.Combine("nuget");
 var cliDll = MakeAbsolute(File($"./tools/EdgeTransfer.Cli/bin/{configuration}/net10.0/edgetransfer.dll"));
 
 Setup(context =>
@@ -147,6 +150,33 @@ Task("check-arm64")
     {
         throw new CakeException($"check-arm64.sh {arguments} failed with exit code {exit}.");
     }
+});
+
+Task("pack")
+    .Description("NuGet packages of the libraries (src/*, with .snupkg symbol packages and SourceLink) and the edgetransfer .NET tool into artifacts/nuget.")
+    .Does(() =>
+{
+    CleanDirectory(nugetDir);
+    // One `dotnet pack` over a solution filter of the packable projects (the libraries under src/ and the tool; the
+    // device program ships as a device package instead): one build graph, built in parallel, instead of one per package.
+    var projects = GetFiles("./src/*/*.csproj")
+        .Where(p => p.GetFilenameWithoutExtension().ToString() != "EdgeTransfer.Device")
+        .Append(MakeAbsolute((FilePath)cli))
+        .Select(p => MakeAbsolute(Directory(".")).GetRelativePath(p).FullPath);
+    var filter = artifacts.CombineWithFilePath("packages.slnf");
+    System.IO.File.WriteAllText(filter.FullPath, System.Text.Json.JsonSerializer.Serialize(new
+    {
+        solution = new { path = MakeAbsolute(solution).FullPath, projects = projects.ToArray() },
+    }));
+    DotNetPack(filter.FullPath, new DotNetPackSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = nugetDir,
+        VersionSuffix = string.IsNullOrEmpty(versionSuffix) ? null : versionSuffix,
+        // Deterministic /_/ paths in the PDBs, which SourceLink maps (Directory.Build.props sets it for any dotnet pack too).
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("ContinuousIntegrationBuild", "true"),
+    });
+    Information("packages → {0}", nugetDir);
 });
 
 Task("bench")
