@@ -98,7 +98,9 @@ inspect() { # sets CUR HEADS SAMPLES ANOMALY REPAIRS; returns 1 when the device 
 }
 snapshot() { # the committed state before a kill: head files' sha256, the head in service, samples, anomaly model
   B_CUR=$CUR B_HEADS=$HEADS B_SAMPLES=$SAMPLES B_ANOMALY=$ANOMALY
-  (cd "$work/state-learn" && sha256sum heads/*.etck anomaly/*.etam 2>/dev/null) > "$work/committed.sha256"
+  # Every head (keepHeads 1000: none is pruned) and the anomaly model in service; older anomaly models may go by
+  # the registry's retention (it keeps 5), which is not a loss.
+  (cd "$work/state-learn" && sha256sum heads/*.etck "anomaly/$B_ANOMALY.etam" 2>/dev/null) > "$work/committed.sha256"
 }
 # Lost heads: a committed head missing or changed, or an older head than the committed one in service.
 lost_heads() {
