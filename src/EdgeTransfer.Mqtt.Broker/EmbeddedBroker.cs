@@ -67,6 +67,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
                 .WithMaxPendingMessagesPerClient(options.MaxPendingMessagesPerClient)
                 .Build();
             var server = new MqttServerFactory().CreateMqttServer(serverOptions);
+            PacketLimits.Enforce(server);
             if (options.Users is { Count: > 0 } users)
             {
                 server.ValidatingConnectionAsync += args =>

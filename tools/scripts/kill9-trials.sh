@@ -8,12 +8,12 @@
 #   bundles  the bundle in service verifies (sha256 of every file), and the interrupted deployment, run again after
 #            the restart, completes
 # It prints a tally per phase and exits 1 if anything was lost (2 for a setup failure).
-#   tools/scripts/kill9-trials.sh [--trials N] [--seed S] [--short] [--no-build] [--keep]
-# --short: 10 trials with smaller runs (a minute or two of setup plus about 20 s per trial on 2 cores).
+#   tools/scripts/kill9-trials.sh [--trials N] [--seed S] [--short] [--only PHASE] [--no-build] [--keep]
+# --only: every trial in one phase (train, promotion, collect, fit, deployment). --short: 10 trials with smaller runs (a minute or two of setup plus about 20 s per trial on 2 cores).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-trials=100 seed=$RANDOM short=0 build=1 keep=0 trials_given=0
+trials=100 seed=$RANDOM short=0 build=1 keep=0 trials_given=0 only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --trials) trials="$2"; trials_given=1; shift 2 ;;
@@ -21,11 +21,13 @@ while [ $# -gt 0 ]; do
     --short) short=1; shift ;;
     --no-build) build=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
-    *) echo "error: unknown argument '$1' (expected --trials N, --seed S, --short, --no-build, --keep)" >&2; exit 2 ;;
+    --only) only="$2"; shift 2 ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+    *) echo "error: unknown argument '$1' (expected --trials N, --seed S, --short, --only PHASE, --no-build, --keep)" >&2; exit 2 ;;
   esac
 done
 case "$trials$seed" in *[!0-9]*|'') echo "error: --trials and --seed take whole numbers" >&2; exit 2 ;; esac
+case "$only" in ''|train|promotion|collect|fit|deployment) ;; *) echo "error: --only: expected train, promotion, collect, fit or deployment, got '$only'" >&2; exit 2 ;; esac
 [ "$short" = 1 ] && [ "$trials_given" = 0 ] && trials=10
 # Enough epochs (small batches) and samples per collection that most of a run is the work, not the program's start.
 epochs=40; samples=120; collect_count=20; fit_images=12
@@ -96,7 +98,9 @@ inspect() { # sets CUR HEADS SAMPLES ANOMALY REPAIRS; returns 1 when the device 
 }
 snapshot() { # the committed state before a kill: head files' sha256, the head in service, samples, anomaly model
   B_CUR=$CUR B_HEADS=$HEADS B_SAMPLES=$SAMPLES B_ANOMALY=$ANOMALY
-  (cd "$work/state-learn" && sha256sum heads/*.etck anomaly/*.etam 2>/dev/null) > "$work/committed.sha256"
+  # Every head (keepHeads 1000: none is pruned) and the anomaly model in service; older anomaly models may go by
+  # the registry's retention (it keeps 5), which is not a loss.
+  (cd "$work/state-learn" && sha256sum heads/*.etck "anomaly/$B_ANOMALY.etam" 2>/dev/null) > "$work/committed.sha256"
 }
 # Lost heads: a committed head missing or changed, or an older head than the committed one in service.
 lost_heads() {
@@ -142,17 +146,29 @@ start_device() {
   done
   return 1
 }
-serving_bundle() { # the bundle the device reports, from its status reply
-  fleet cmd k9-deploy status --timeout 5 --json 2>/dev/null | jq -r '.devices[0].reply.result.versions.bundle // empty'
+stop_device() { kill -9 "$device_pid" 2>/dev/null; { wait "$device_pid"; } 2>/dev/null; device_pid=""; }
+serving_bundle() { # the bundle the device reports in its status reply (asked again while the machine is too busy to answer)
+  local i b
+  for i in 1 2 3 4 5; do
+    b=$(fleet cmd k9-deploy status --timeout 10 --json 2>/dev/null | jq -r '.devices[0].reply.result.versions.bundle // empty')
+    [ -n "$b" ] && { echo "$b"; return; }
+    sleep 1
+  done
 }
-# The bundle in service verifies: the active slot of active.json (else the configured bundle) passes `bundle verify`
-# and is the one the device reports.
-bundle_verifies() {
-  local root="$work/state-deploy/bundles" dir="$work/bundle-a" slot
-  slot=$(jq -r '.active // empty' "$root/active.json" 2>/dev/null)
-  [ -n "$slot" ] && dir="$root/$slot/bundle"
-  $E bundle verify "$dir" >/dev/null 2>&1 || return 1
-  [ "$(jq -r .bundleId "$dir/manifest.json")" = "$(serving_bundle)" ]
+# Why the bundle in service does not verify, or nothing. The device serves the active slot of active.json if it verifies,
+# else the previous one, else the bundle of device.json; the same rule here, with `bundle verify` (sha256 of every file).
+service_problem() {
+  local root="$work/state-deploy/bundles" dir="" slot reported expected
+  for slot in $(jq -r '.active // empty, .previous // empty' "$root/active.json" 2>/dev/null); do
+    if $E bundle verify "$root/$slot/bundle" >/dev/null 2>&1; then dir="$root/$slot/bundle"; break; fi
+    echo "  note: slot $slot named in active.json does not verify" >&2
+  done
+  if [ -z "$dir" ]; then
+    dir="$work/bundle-a"
+    $E bundle verify "$dir" >/dev/null 2>&1 || { echo "no bundle verifies"; return; }
+  fi
+  reported=$(serving_bundle) expected=$(jq -r .bundleId "$dir/manifest.json")
+  [ "$reported" = "$expected" ] || echo "the device reports bundle '$reported', the bundle in service by its files is '$expected' (${dir#"$work/"})"
 }
 $E broker --port "$port" >/dev/null 2>&1 &
 broker_pid=$!
@@ -207,26 +223,38 @@ learning_trial() { # learning_trial <phase>
 deployment_trial() {
   local phase=deployment target id deploy_pid delay
   if [ "$serving" = a ]; then target=b id=$id_b; else target=a id=$id_a; fi
-  fleet deploy "$work/bundle-$target.tar.gz" --to k9-deploy --timeout 30 --attempts 1 > "$work/trial-deploy.log" 2>&1 &
+  # Not through fleet(): $! must be the fleet tool itself, not a subshell around it.
+  $E fleet deploy "$work/bundle-$target.tar.gz" --to k9-deploy --timeout 30 --attempts 1 --broker "127.0.0.1:$port" --fleet k9 > "$work/killed-deploy.log" 2>&1 &
   deploy_pid=$!
-  delay=$(rand_ms "$t_deploy")
+  delay=$(rand_ms $((t_deploy * 9 / 10)))
   sleep_ms "$delay"
   note="kill after $delay ms, after the deployment ended"
   kill -0 "$deploy_pid" 2>/dev/null && landed[$phase]=$((landed[$phase] + 1)) note="kill after $delay ms"
-  kill -9 "$device_pid" 2>/dev/null; { wait "$device_pid"; } 2>/dev/null
-  kill "$deploy_pid" 2>/dev/null; { wait "$deploy_pid"; } 2>/dev/null
+  stop_device
+  # The fleet side goes away too (it would resume by itself and race the deployment run again below).
+  kill -9 "$deploy_pid" 2>/dev/null; { wait "$deploy_pid"; } 2>/dev/null
   # Restart: the device must come up on a bundle that verifies, and the same deployment, run again, must finish.
-  if ! start_device || ! bundle_verifies; then
-    lb[$phase]=$((lb[$phase] + 1)); echo "  LOSS in deployment (kill after $delay ms): no verified bundle in service after the restart" >&2
-    start_device >/dev/null 2>&1 || true
+  local problem
+  if ! start_device; then
+    problem="the device did not come back online: $(tail -2 "$work/device.log")"
+  else
+    problem=$(service_problem)
+  fi
+  if [ -n "$problem" ]; then
+    lb[$phase]=$((lb[$phase] + 1)); echo "  LOSS in deployment (kill after $delay ms): $problem" >&2
+    stop_device; start_device || fail "the deployment device does not start any more"
     return
   fi
-  if fleet deploy "$work/bundle-$target.tar.gz" --to k9-deploy --timeout 60 > "$work/trial-deploy.log" 2>&1 && bundle_verifies \
-    && [ "$(serving_bundle)" = "$id" ]; then
+  if fleet deploy "$work/bundle-$target.tar.gz" --to k9-deploy --timeout 60 > "$work/trial-deploy.log" 2>&1; then
+    problem=$(service_problem)
+    [ -z "$problem" ] && [ "$(serving_bundle)" != "$id" ] && problem="the deployment reported success, the device serves $(serving_bundle)"
+  else
+    problem="the deployment did not complete after the restart: $(tail -2 "$work/trial-deploy.log")"
+  fi
+  if [ -z "$problem" ]; then
     rec[$phase]=$((rec[$phase] + 1)); serving=$target
   else
-    lb[$phase]=$((lb[$phase] + 1))
-    echo "  LOSS in deployment (kill after $delay ms): the deployment did not complete after the restart: $(tail -2 "$work/trial-deploy.log")" >&2
+    lb[$phase]=$((lb[$phase] + 1)); echo "  LOSS in deployment (kill after $delay ms): $problem" >&2
   fi
   grep -q "resumed" "$work/trial-deploy.log" && rep[$phase]=$((rep[$phase] + 1))
 }
@@ -236,6 +264,7 @@ for i in $(seq 1 "$trials"); do
   r=$((RANDOM % 100))
   if [ $r -lt 30 ]; then phase=train; elif [ $r -lt 55 ]; then phase=promotion; elif [ $r -lt 68 ]; then phase=collect
   elif [ $r -lt 78 ]; then phase=fit; else phase=deployment; fi
+  [ -n "$only" ] && phase=$only
   n[$phase]=$((n[$phase] + 1))
   if [ $phase = deployment ]; then deployment_trial; else learning_trial $phase; fi
   printf '  trial %3d/%d %-10s %s (%d s)\n' "$i" "$trials" "$phase" "$note" $((($(now_ms) - started) / 1000)) >&2
