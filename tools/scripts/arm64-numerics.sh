@@ -3,7 +3,7 @@
 # features under qemu-aarch64 (ONNX Runtime's arm64 int8 kernels, not the x64 VNNI path), for the U8S8 and
 # the S8S8 flavour of the same backbone; `edgetransfer bench numerics` compares them with the host's float
 # and INT8 features of the same images (cosine mean/min, linear-head accuracy on the test split).
-#   tools/scripts/arm64-numerics.sh [train per class] [test per class]     (default 30 / 20: ≈ 15 min)
+#   tools/scripts/arm64-numerics.sh [train per class] [test per class] [package archive]   (default 30 / 20)
 # Needs artifacts/packages/edgetransfer-raspberry-pi-5.tar.gz (tools/scripts/check-arm64.sh builds it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,7 +14,7 @@ skip() { echo "arm64-numerics: SKIPPED — $*"; exit 0; }
 arm64_user_space
 
 E=(dotnet "$repo/tools/EdgeTransfer.Cli/bin/Release/net10.0/edgetransfer.dll")
-archive="$repo/artifacts/packages/edgetransfer-raspberry-pi-5.tar.gz"
+archive=${3:-"$repo/artifacts/packages/edgetransfer-raspberry-pi-5.tar.gz"}
 [ -f "$archive" ] || { echo "arm64-numerics: $archive is missing; run tools/scripts/check-arm64.sh first" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/pkg" && tar -xzf "$archive" -C "$work/pkg"

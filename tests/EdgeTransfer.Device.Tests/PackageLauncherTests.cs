@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using EdgeTransfer.Testing;
+
+namespace EdgeTransfer.Device.Tests;
+
+/// <summary>
+/// devices/launcher/edgetransfer-device, the start script of every Linux package: a package built for the other
+/// CPU is refused with a sentence (exit 126) instead of a loader error, and the right one is started unchanged.
+/// </summary>
+public sealed class PackageLauncherTests : IDisposable
+{
+    private const ushort X86_64 = 62;
+    private const ushort Aarch64 = 183;
+    private readonly string _package = Directory.CreateTempSubdirectory("launcher-").FullName;
+
+    public PackageLauncherTests()
+    {
+        File.Copy(Path.Combine(PretrainedModels.RepositoryRoot, "devices", "launcher", "edgetransfer-device"), Launcher);
+    }
+
+    private string Launcher => Path.Combine(_package, "edgetransfer-device");
+
+    private string Program => Path.Combine(_package, "edgetransfer-device.bin");
+
+    private static bool OnLinux => OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture is Architecture.X64 or Architecture.Arm64;
+
+    [Fact]
+    public void PackageForTheOtherCpu_IsRefused_NamingBothSides()
+    {
+        if (!OnLinux)
+        {
+            return;
+        }
+
+        // Given a program whose ELF header is for the CPU this machine is not
+        var other = RuntimeInformation.OSArchitecture == Architecture.X64 ? Aarch64 : X86_64;
+        WriteElf(other);
+
+        // When the package is started
+        var (exit, _, error) = Run("status");
+
+        // Then it is refused before the loader, and the message says what to install
+        Assert.Equal(126, exit);
+        var (built, machine, wanted) = other == Aarch64
+            ? ("linux-arm64 (aarch64)", "x86_64", "linux-x64")
+            : ("linux-x64 (x86_64)", "aarch64", "linux-arm64");
+        Assert.Contains($"this package is built for {built}, but this machine is {machine}; install the package built for {wanted}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PackageForThisCpu_StartsTheProgram_WithItsArguments()
+    {
+        if (!OnLinux)
+        {
+            return;
+        }
+
+        // Given a program for this CPU (a shell script behind an ELF-looking name would not do: use a real binary)
+        File.Copy("/bin/echo", Program);
+
+        // When the package is started with arguments
+        var (exit, output, _) = Run("status --config device.json");
+
+        // Then the program runs with them
+        Assert.Equal(0, exit);
+        Assert.Equal("status --config device.json", output.Trim());
+    }
+
+    [Fact]
+    public void MissingProgram_IsNamed()
+    {
+        if (!OnLinux)
+        {
+            return;
+        }
+
+        // Given a package without edgetransfer-device.bin
+        // When it is started
+        var (exit, _, error) = Run("status");
+
+        // Then the message names the missing file and how to check the package
+        Assert.Equal(127, exit);
+        Assert.Contains("edgetransfer-device.bin is missing; the package is incomplete (check it with: sha256sum -c SHA256SUMS)", error, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_package, recursive: true);
+
+    private void WriteElf(ushort machine)
+    {
+        var header = new byte[64];
+        "\u007fELF"u8.CopyTo(header);
+        header[4] = 2; // 64-bit
+        header[5] = 1; // little-endian
+        header[18] = (byte)machine;
+        header[19] = (byte)(machine >> 8);
+        File.WriteAllBytes(Program, header);
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(Program, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private (int Exit, string Output, string Error) Run(string arguments)
+    {
+        var start = new ProcessStartInfo("sh", $"\"{Launcher}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error);
+    }
+}
