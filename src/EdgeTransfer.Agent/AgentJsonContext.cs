@@ -18,6 +18,7 @@ namespace EdgeTransfer.Agent;
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(PreviewResult))]
 [JsonSerializable(typeof(ActiveBundles))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext
 {
 }
