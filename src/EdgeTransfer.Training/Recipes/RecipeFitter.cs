@@ -67,7 +67,7 @@ public sealed class RecipeFitter
         var batches = (data.Count + _options.BatchSize - 1) / _options.BatchSize;
         var trainer = new HeadTrainerOptions
         {
-            Epochs = Math.Clamp((_options.Steps + batches - 1) / batches, 5, 500),
+            Epochs = Math.Clamp((_options.Steps + batches - 1) / batches, 5, 100),
             BatchSize = _options.BatchSize,
             Seed = _options.Seed,
             LearningRate = _options.LearningRate,

@@ -18,7 +18,7 @@ public sealed class RecipeOptions
     /// <summary>The share of each class held out when one split is used. Default 0.2.</summary>
     public double ValidationFraction { get; init; } = 0.2;
 
-    /// <summary>The optimizer steps a trained recipe aims at (the epochs follow from the batches per epoch). Default 1000.</summary>
+    /// <summary>The optimizer steps a trained recipe aims at (the epochs follow from the batches per epoch, 5 to 100 of them). Default 1000.</summary>
     public int Steps { get; init; } = 1000;
 
     /// <summary>Samples per step. Default 32.</summary>
