@@ -19,6 +19,7 @@ namespace EdgeTransfer.Agent;
 [JsonSerializable(typeof(PreviewResult))]
 [JsonSerializable(typeof(FitAccepted))]
 [JsonSerializable(typeof(AnomalyRollbackResult))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext
 {
 }

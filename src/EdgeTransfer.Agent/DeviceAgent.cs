@@ -18,7 +18,7 @@ namespace EdgeTransfer.Agent;
 /// Connects a <see cref="DeviceHost"/> to the fleet over MQTT (protocol v1, <c>docs/mqtt.md</c>): a retained birth
 /// with versions on every connect and the <c>offline</c> last will; telemetry every N seconds; sampled inspection
 /// events; training progress and results; and the commands <c>label</c>, <c>collect</c>, <c>train</c>,
-/// <c>rollback</c>, <c>fit</c>, <c>status</c>, <c>config</c>, <c>preview</c>, <c>deploy</c> and <c>deploy-chunk</c>.
+/// <c>rollback</c>, <c>fit</c>, <c>status</c>, <c>evaluate</c>, <c>config</c>, <c>preview</c>, <c>deploy</c> and <c>deploy-chunk</c>.
 /// </summary>
 /// <remarks>
 /// <para>Everything that must survive a broker outage (telemetry, events, training) goes through the connection's
@@ -104,6 +104,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             _router.Register("train", ProtocolJsonContext.Default.TrainRequest, TrainAsync);
             _router.Register("rollback", ProtocolJsonContext.Default.RollbackRequest, RollbackAsync);
             _router.Register("status", ProtocolJsonContext.Default.StatusRequest, StatusAsync);
+            _router.Register("evaluate", ProtocolJsonContext.Default.EvaluateRequest, (request, _, _) => ValueTask.FromResult(EvaluateCommand.Run(Host, request)));
             _router.RegisterConfig(ConfigKeys.AllowList, ConfigAsync);
             _router.Register("preview", ProtocolJsonContext.Default.PreviewRequest, PreviewAsync);
             _anomaly = new AnomalyCommands(() => Host, Connection, _logger, _time, _stop.Token) { ModelChanged = PublishStatusAsync, TrainingRunId = () => TrainingRunId };

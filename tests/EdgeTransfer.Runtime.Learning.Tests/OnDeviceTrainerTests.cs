@@ -9,7 +9,9 @@ namespace EdgeTransfer.Runtime.Learning.Tests;
 
 public class OnDeviceTrainerTests(ITestOutputHelper output)
 {
-    private static OnDeviceTrainerOptions Fast() => new() { Epochs = 30, LearningRate = 0.05, EarlyStoppingPatience = 5 };
+    // These tests are about the epoch-by-epoch run (early stopping, divergence, cancellation between epochs); the
+    // recipe chosen by validation, the default, has its own tests (RecipeTrainingTests).
+    private static OnDeviceTrainerOptions Fast() => new() { Epochs = 30, LearningRate = 0.05, EarlyStoppingPatience = 5, SelectRecipe = false };
 
     [Fact]
     public void Train_PromotesAGoodHead_OnSeparableSamples()
@@ -107,7 +109,7 @@ public class OnDeviceTrainerTests(ITestOutputHelper output)
         var inService = rig.Registry.Current!;
 
         // When a run that barely trains (one epoch at a negligible rate) is measured against it
-        var weak = new OnDeviceTrainerOptions { Epochs = 1, LearningRate = 1e-7, Schedule = LearningRateSchedule.Constant };
+        var weak = new OnDeviceTrainerOptions { Epochs = 1, LearningRate = 1e-7, Schedule = LearningRateSchedule.Constant, SelectRecipe = false };
         var trainer = rig.Trainer(weak);
         var promoted = false;
         trainer.HeadPromoted += (_, _) => promoted = true;
@@ -154,7 +156,7 @@ public class OnDeviceTrainerTests(ITestOutputHelper output)
         // Given overlapping classes and an absurd learning rate
         using var rig = new TrainingRig(optimizer: optimizer);
         var samples = rig.Samples([30, 30, 30], centreScale: 0.5);
-        var trainer = rig.Trainer(new OnDeviceTrainerOptions { LearningRate = learningRate, Schedule = LearningRateSchedule.Constant, WeightDecay = 0 });
+        var trainer = rig.Trainer(new OnDeviceTrainerOptions { LearningRate = learningRate, Schedule = LearningRateSchedule.Constant, WeightDecay = 0, SelectRecipe = false });
 
         // When it trains
         var result = trainer.Train(samples);
@@ -317,7 +319,7 @@ public class OnDeviceTrainerTests(ITestOutputHelper output)
         // Given few, heavily overlapping samples and a high constant rate: the validation loss falls, then rises as the head overfits
         using var rig = new TrainingRig();
         var samples = rig.Samples([25, 25, 25], seed: 3, centreScale: 0.45);
-        var options = new OnDeviceTrainerOptions { Epochs = 200, LearningRate = 0.05, Schedule = LearningRateSchedule.Constant, EarlyStoppingPatience = 4, WeightDecay = 0, Gate = { Margin = 1 } };
+        var options = new OnDeviceTrainerOptions { Epochs = 200, LearningRate = 0.05, Schedule = LearningRateSchedule.Constant, EarlyStoppingPatience = 4, WeightDecay = 0, Gate = { Margin = 1 }, SelectRecipe = false };
 
         // When it trains
         var result = rig.Trainer(options).Train(samples);
@@ -409,7 +411,7 @@ public class OnDeviceTrainerTests(ITestOutputHelper output)
         Assert.True(rig.Trainer(Fast()).Train(samples).Promoted);
 
         // When a run starts from it rather than from the bundle's checkpoint, for one epoch at a small rate
-        var result = rig.Trainer(new OnDeviceTrainerOptions { Start = TrainingStart.CurrentHead, Epochs = 1, LearningRate = 1e-4 }).Train(samples);
+        var result = rig.Trainer(new OnDeviceTrainerOptions { Start = TrainingStart.CurrentHead, Epochs = 1, LearningRate = 1e-4, SelectRecipe = false }).Train(samples);
 
         // Then the candidate is as good as the head it started from, and it is promoted
         Assert.True(result.Promoted, result.Reason);

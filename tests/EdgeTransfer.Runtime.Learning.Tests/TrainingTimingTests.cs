@@ -16,7 +16,7 @@ public class TrainingTimingTests(ITestOutputHelper output)
         // Given 1,250 stored vectors of D = 512: a 20 % split leaves 1,000 to train on
         using var rig = new TrainingRig(features: 512);
         var samples = rig.Samples([417, 417, 416]);
-        var options = new OnDeviceTrainerOptions { Epochs = 30, BatchSize = 32, EarlyStoppingPatience = 0, Gate = { Margin = 1 } };
+        var options = new OnDeviceTrainerOptions { Epochs = 30, BatchSize = 32, EarlyStoppingPatience = 0, Gate = { Margin = 1 }, SelectRecipe = false };
         rig.Trainer(options).Train(samples); // warm-up: JIT, ORT session code paths
 
         // When the whole on-device run and the bare HeadTrainer on 1,000 vectors (the baseline) are timed,

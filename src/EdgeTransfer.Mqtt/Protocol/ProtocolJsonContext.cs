@@ -30,6 +30,7 @@ namespace EdgeTransfer.Mqtt.Protocol;
 [JsonSerializable(typeof(CollectRequest))]
 [JsonSerializable(typeof(TrainRequest))]
 [JsonSerializable(typeof(RollbackRequest))]
+[JsonSerializable(typeof(EvaluateRequest))]
 [JsonSerializable(typeof(StatusRequest))]
 [JsonSerializable(typeof(ConfigRequest))]
 [JsonSerializable(typeof(PreviewRequest))]

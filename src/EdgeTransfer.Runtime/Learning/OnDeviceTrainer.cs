@@ -5,6 +5,7 @@ using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Runtime.Heads;
 using EdgeTransfer.Runtime.Storage;
 using EdgeTransfer.Training;
+using EdgeTransfer.Training.Recipes;
 
 namespace EdgeTransfer.Runtime.Learning;
 
@@ -175,34 +176,31 @@ public sealed class OnDeviceTrainer
         TimeSpan trainingTime;
         double candidateLoss;
         ConfusionMatrix candidateMatrix;
+        RecipeResult? recipe = null;
         using (var candidate = new HeadPredictor(_inferenceModel, start, options.Runtime, _bundle.GetPath(BundleRoles.InferenceModel)))
-        using (var trainer = new HeadTrainer(_trainingModel, _optimizerModel, start, trainerOptions, _bundle.GetPath(BundleRoles.TrainingModel), _bundle.GetPath(BundleRoles.OptimizerModel)))
         {
             var scorer = new ValidationScorer(candidate, split.Validation);
-            var stopping = new EarlyStopping(options.EarlyStoppingMetric, options.EarlyStoppingPatience, options.RestoreBestEpoch);
             var trainingStarted = _time.GetTimestamp();
-            EpochDecision OnEpoch(EpochProgress epoch)
-            {
-                candidate.UpdateParameters(trainer);
-                var (loss, accuracy) = scorer.Score();
-                if (!double.IsFinite(loss))
-                {
-                    // The training loss stayed finite but the head no longer predicts numbers: as bad as a NaN loss.
-                    throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Training stopped in epoch {epoch.Epoch}: the validation loss became {loss}. Lower the learning rate or check the features."));
-                }
-
-                var decision = stopping.Observe(epoch.Epoch, loss, accuracy);
-                var elapsed = _time.GetElapsedTime(started);
-                var perEpoch = _time.GetElapsedTime(trainingStarted) / epoch.Epoch;
-                var report = new TrainingProgress(epoch.Epoch, epoch.Epochs, epoch.MeanLoss, loss, accuracy, epoch.LearningRate, elapsed, perEpoch * (epoch.Epochs - epoch.Epoch), decision.IsBest || stopping.BestEpoch == epoch.Epoch);
-                history.Add(report);
-                progress?.Report(report);
-                return decision;
-            }
-
             try
             {
-                summary = trainer.Train(split.Training, OnEpoch, cancellationToken);
+                if (options.SelectRecipe && LinearHead.IsLinear(start))
+                {
+                    // The recipe is chosen on the training samples alone (its own folds), so the validation samples
+                    // stay unseen for the quality gate below.
+                    var recipeOptions = new RecipeOptions { Seed = options.Seed, Runtime = options.Runtime, LearningRate = (float)options.RecipeLearningRate };
+                    recipe = RecipeSelection.Select(new RecipeFitter(_trainingModel, _optimizerModel, start, recipeOptions), split.Training, split.TrainingParts, recipeOptions, cancellationToken);
+                    summary = new TrainingSummary([], 0, 0);
+                    candidateHead = recipe.Head.ToCheckpoint(start, CandidateMetadata(currentHead, summary, split, options, recipe));
+                    candidate.UpdateParameters(candidateHead);
+                    var (loss, accuracy) = scorer.Score();
+                    var report = new TrainingProgress(1, 1, double.NaN, loss, accuracy, options.RecipeLearningRate, _time.GetElapsedTime(started), TimeSpan.Zero, true);
+                    history.Add(report);
+                    progress?.Report(report);
+                }
+                else
+                {
+                    (summary, candidateHead) = TrainByEpochs(split, start, currentHead, trainerOptions, candidate, scorer, history, progress, started, cancellationToken);
+                }
             }
             catch (TrainingException ex)
             {
@@ -222,7 +220,6 @@ public sealed class OnDeviceTrainer
             }
 
             trainingTime = _time.GetElapsedTime(trainingStarted);
-            candidateHead = trainer.ExportCheckpoint(CandidateMetadata(currentHead, summary, split, options));
             candidate.UpdateParameters(candidateHead);
             candidateLoss = scorer.Score().Loss;
             candidateMatrix = HeadEvaluator.Evaluate(candidate, split.Validation);
@@ -262,7 +259,9 @@ public sealed class OnDeviceTrainer
         var result = new OnDeviceTrainingResult
         {
             Outcome = outcome,
-            Reason = string.Create(CultureInfo.InvariantCulture, $"{reason}. Trained {Plural(summary.EpochsRun, "epoch")}{(summary.StoppedEarly ? " (stopped early)" : string.Empty)} on {Plural(split.Training.Count, "sample")}, candidate from epoch {summary.BestEpoch}, both heads validated on the same {Plural(split.Validation.Count, "sample")}."),
+            Reason = recipe is null
+                ? string.Create(CultureInfo.InvariantCulture, $"{reason}. Trained {Plural(summary.EpochsRun, "epoch")}{(summary.StoppedEarly ? " (stopped early)" : string.Empty)} on {Plural(split.Training.Count, "sample")}, candidate from epoch {summary.BestEpoch}, both heads validated on the same {Plural(split.Validation.Count, "sample")}.")
+                : string.Create(CultureInfo.InvariantCulture, $"{reason}. Recipe {recipe.Chosen.Name} chosen by {recipe.Method} among {Plural(recipe.Validation.Count, "candidate")}, fitted on {Plural(split.Training.Count, "sample")}; both heads validated on the same {Plural(split.Validation.Count, "sample")}."),
             CurrentVersion = currentVersion,
             PromotedVersion = promoted,
             Decision = decision,
@@ -281,6 +280,9 @@ public sealed class OnDeviceTrainer
             Steps = summary.Steps,
             Duration = _time.GetElapsedTime(started),
             TrainingDuration = trainingTime,
+            Recipe = recipe?.Chosen.Name,
+            RecipeSelection = recipe?.Method,
+            RecipeValidationAccuracy = recipe?.ChosenScore?.Accuracy,
         };
 
         if (promoted is not null)
@@ -291,16 +293,51 @@ public sealed class OnDeviceTrainer
         return result;
     }
 
+    /// <summary>The previous recipe: the bundle's graphs epoch by epoch on raw features, early stopping on the validation samples.</summary>
+    private (TrainingSummary Summary, HeadCheckpoint Head) TrainByEpochs(
+        SampleSplit split,
+        HeadCheckpoint start,
+        HeadCheckpoint currentHead,
+        HeadTrainerOptions trainerOptions,
+        HeadPredictor candidate,
+        ValidationScorer scorer,
+        List<TrainingProgress> history,
+        IProgress<TrainingProgress>? progress,
+        long started,
+        CancellationToken cancellationToken)
+    {
+        var options = _options;
+        using var trainer = new HeadTrainer(_trainingModel, _optimizerModel, start, trainerOptions, _bundle.GetPath(BundleRoles.TrainingModel), _bundle.GetPath(BundleRoles.OptimizerModel));
+        var stopping = new EarlyStopping(options.EarlyStoppingMetric, options.EarlyStoppingPatience, options.RestoreBestEpoch);
+        var trainingStarted = _time.GetTimestamp();
+        EpochDecision OnEpoch(EpochProgress epoch)
+        {
+            candidate.UpdateParameters(trainer);
+            var (loss, accuracy) = scorer.Score();
+            if (!double.IsFinite(loss))
+            {
+                // The training loss stayed finite but the head no longer predicts numbers: as bad as a NaN loss.
+                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Training stopped in epoch {epoch.Epoch}: the validation loss became {loss}. Lower the learning rate or check the features."));
+            }
+
+            var decision = stopping.Observe(epoch.Epoch, loss, accuracy);
+            var elapsed = _time.GetElapsedTime(started);
+            var perEpoch = _time.GetElapsedTime(trainingStarted) / epoch.Epoch;
+            var report = new TrainingProgress(epoch.Epoch, epoch.Epochs, epoch.MeanLoss, loss, accuracy, epoch.LearningRate, elapsed, perEpoch * (epoch.Epochs - epoch.Epoch), decision.IsBest || stopping.BestEpoch == epoch.Epoch);
+            history.Add(report);
+            progress?.Report(report);
+            return decision;
+        }
+
+        var summary = trainer.Train(split.Training, OnEpoch, cancellationToken);
+        return (summary, trainer.ExportCheckpoint(CandidateMetadata(currentHead, summary, split, options, null)));
+    }
+
     /// <summary>
     /// Inverse-frequency weights normalised so that the mean weight over the training samples is 1:
     /// wᶜ = N / (K·nᶜ) for the K classes with samples. A class without training samples gets 1 (never used).
     /// </summary>
-    internal static float[] BalancedWeights(IReadOnlyList<int> trainingCounts)
-    {
-        var n = trainingCounts.Sum();
-        var k = trainingCounts.Count(c => c > 0);
-        return [.. trainingCounts.Select(c => c > 0 ? (float)((double)n / (k * c)) : 1f)];
-    }
+    internal static float[] BalancedWeights(IReadOnlyList<int> trainingCounts) => RecipeFitter.BalancedWeights(trainingCounts);
 
     private static string Plural(int count, string noun) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? string.Empty : "s")}");
@@ -317,7 +354,7 @@ public sealed class OnDeviceTrainer
         return new HeadCheckpoint(current.Parameters, [.. initial.OptimizerState.Select(s => new NamedTensor(s.Name, s.Shape, new float[s.Data.Length]))], 0, current.Metadata);
     }
 
-    private static Dictionary<string, string> CandidateMetadata(HeadCheckpoint current, TrainingSummary summary, SampleSplit split, OnDeviceTrainerOptions options)
+    private static Dictionary<string, string> CandidateMetadata(HeadCheckpoint current, TrainingSummary summary, SampleSplit split, OnDeviceTrainerOptions options, RecipeResult? recipe)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in current.Metadata)
@@ -337,6 +374,12 @@ public sealed class OnDeviceTrainer
         metadata[MetaPrefix + "schedule"] = options.Schedule.Kind.ToString().ToLowerInvariant();
         metadata[MetaPrefix + "seed"] = options.Seed.ToString(invariant);
         metadata[MetaPrefix + "start"] = options.Start.ToString();
+        metadata[TrainedSamples.MetadataKey] = TrainedSamples.Format(split.TrainingIds);
+        foreach (var (key, value) in recipe?.Metadata(MetaPrefix + "recipe.") ?? new Dictionary<string, string>())
+        {
+            metadata[key] = value;
+        }
+
         return metadata;
     }
 

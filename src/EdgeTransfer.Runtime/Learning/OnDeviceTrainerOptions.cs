@@ -1,6 +1,7 @@
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Heads;
 using EdgeTransfer.Training;
+using EdgeTransfer.Training.Recipes;
 
 namespace EdgeTransfer.Runtime.Learning;
 
@@ -54,6 +55,16 @@ public sealed class OnDeviceTrainerOptions
 
     /// <summary>Which parameters a run starts from; default <see cref="TrainingStart.BundleCheckpoint"/>.</summary>
     public TrainingStart Start { get; set; } = TrainingStart.BundleCheckpoint;
+
+    /// <summary>
+    /// Whether a linear head is trained by the recipe chosen on validation (standardised or cosine features,
+    /// prototypes, weight decay and label smoothing from a grid; see <see cref="RecipeSelection"/>) instead of the
+    /// epoch-by-epoch run with early stopping; default true. Heads with hidden layers always train epoch by epoch.
+    /// </summary>
+    public bool SelectRecipe { get; set; } = true;
+
+    /// <summary>The base learning rate of the recipes' trained candidates (cosine decay over a fixed number of steps); default 0.003.</summary>
+    public double RecipeLearningRate { get; set; } = 0.003;
 
     /// <summary>When a candidate replaces the head in service.</summary>
     public QualityGateOptions Gate { get; set; } = new();

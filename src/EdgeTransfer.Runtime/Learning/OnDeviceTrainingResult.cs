@@ -70,6 +70,15 @@ public sealed class OnDeviceTrainingResult
     /// <summary>The training epochs alone (steps and per-epoch validation).</summary>
     public TimeSpan TrainingDuration { get; init; }
 
+    /// <summary>The recipe of the candidate (<c>cosine(wd=0.01,ls=0.1)</c>, <c>prototype(t=10)</c>), or null for the epoch-by-epoch training of a non-linear head.</summary>
+    public string? Recipe { get; init; }
+
+    /// <summary>How the recipe was chosen (cross-validation folds, one held-out split, none), or null.</summary>
+    public string? RecipeSelection { get; init; }
+
+    /// <summary>The chosen recipe's accuracy on its selection folds (within the training samples), or null when nothing was validated.</summary>
+    public double? RecipeValidationAccuracy { get; init; }
+
     /// <summary>Optimizer steps per second of <see cref="TrainingDuration"/> (0 when nothing was trained).</summary>
     public double StepsPerSecond => TrainingDuration > TimeSpan.Zero ? Steps / TrainingDuration.TotalSeconds : 0;
 

@@ -12,8 +12,10 @@ namespace EdgeTransfer.Runtime.Learning;
 /// </summary>
 internal sealed class SampleSplit
 {
-    private SampleSplit(FeatureSet training, FeatureSet validation, int[] trainingCounts, int[] validationCounts)
+    private SampleSplit(FeatureSet training, FeatureSet validation, int[] trainingCounts, int[] validationCounts, long[] trainingParts, long[] trainingIds)
     {
+        TrainingIds = trainingIds;
+        TrainingParts = trainingParts;
         Training = training;
         Validation = validation;
         TrainingCounts = trainingCounts;
@@ -23,6 +25,12 @@ internal sealed class SampleSplit
     public FeatureSet Training { get; }
 
     public FeatureSet Validation { get; }
+
+    /// <summary>The part of every training row: rows with the same value are copies of one frame.</summary>
+    public long[] TrainingParts { get; }
+
+    /// <summary>The store ids of the training rows: what the candidate was trained on (recorded with the head).</summary>
+    public long[] TrainingIds { get; }
 
     /// <summary>Training samples per class index.</summary>
     public int[] TrainingCounts { get; }
@@ -153,6 +161,15 @@ internal sealed class SampleSplit
         var validation = new List<int>();
         var trainingCounts = new int[classCount];
         var validationCounts = new int[classCount];
+        var partOfRow = new long[samples.Count];
+        for (var p = 0; p < parts.Count; p++)
+        {
+            foreach (var row in parts[p].Rows)
+            {
+                partOfRow[row] = p;
+            }
+        }
+
         for (var c = 0; c < classCount; c++)
         {
             var group = byClass[c];
@@ -184,7 +201,7 @@ internal sealed class SampleSplit
             validationCounts[samples.Labels[row]]++;
         }
 
-        return new SampleSplit(Gather(samples, training), Gather(samples, validation), trainingCounts, validationCounts);
+        return new SampleSplit(Gather(samples, training), Gather(samples, validation), trainingCounts, validationCounts, [.. training.Select(r => partOfRow[r])], [.. training.Select(r => samples.Ids[r])]);
     }
 
     private static FeatureSet Gather(SampleSet samples, List<int> rows)

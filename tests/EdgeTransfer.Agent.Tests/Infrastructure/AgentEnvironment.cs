@@ -15,7 +15,7 @@ namespace EdgeTransfer.Agent.Tests.Infrastructure;
 /// </summary>
 public sealed class AgentEnvironment : IAsyncLifetime, IDisposable
 {
-    public static readonly string[] Devices = ["d-kill", "d-cmd", "d-bad", "d-deploy", "d-tamper", "d-outage", "d-idle", "d-carry", "d-classes", "d-crash", "d-fit", "d-fitbad", "d-badbundle"];
+    public static readonly string[] Devices = ["d-kill", "d-cmd", "d-bad", "d-deploy", "d-tamper", "d-outage", "d-idle", "d-carry", "d-classes", "d-crash", "d-fit", "d-fitbad", "d-badbundle", "d-eval"];
 
     /// <summary>The broker user of every device: "{fleet}/{device}", as the shipped ACL expects.</summary>
     public static string[] BrokerUsers => [.. Devices.Select(d => $"{DeviceUnderTest.Fleet}/{d}")];

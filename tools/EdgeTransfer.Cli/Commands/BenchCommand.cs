@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeTransfer.Benchmarks.Anomaly;
+using EdgeTransfer.Benchmarks.Heads;
 using EdgeTransfer.Benchmarks.Backbone;
 using EdgeTransfer.Benchmarks.Fleet;
 using EdgeTransfer.Benchmarks.Numerics;
@@ -8,7 +9,7 @@ using EdgeTransfer.Benchmarks.Training;
 
 namespace EdgeTransfer.Cli.Commands;
 
-/// <summary><c>edgetransfer bench backbone|train|pipeline|fleet|anomaly|numerics|fuzz</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
+/// <summary><c>edgetransfer bench backbone|train|pipeline|fleet|anomaly|heads|numerics|fuzz</c>: the benchmarks whose figures the README quotes, each against a baseline in the same run.</summary>
 internal static class BenchCommand
 {
     public static Command Create(CliConsole console)
@@ -20,6 +21,7 @@ internal static class BenchCommand
             Pipeline(console),
             Fleet(console),
             Anomaly(console),
+            Heads(console),
             Numerics(console),
             BenchFuzzCommand.Create(console),
         };
@@ -259,6 +261,39 @@ internal static class BenchCommand
             var report = NumericsBenchmark.Run(options, console.Error.WriteLine);
             report.WriteTable(console.Out);
             return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static Command Heads(CliConsole console)
+    {
+        var defaults = new HeadsBenchmarkOptions { DataDirectory = string.Empty };
+        var data = new Option<string>("--data") { Description = "An ImageFolder with train/<class>/ and test/<class>/; tools/scripts/fashion-mnist-imagefolder.sh lays out a real one.", Required = true };
+        var bundle = new Option<string?>("--bundle") { Description = "A prepared bundle with the folder's classes (float and INT8 backbones). Default: one prepared in a scratch folder (ResNet18, INT8 calibrated on synthetic parts)." };
+        var shots = Defaulted<string>("--shots", "Parts per class to train on, drawn from train/ per seed, comma-separated.", "1,5,20,100");
+        var seeds = Defaulted<int>("--seeds", "Draws per k; accuracy is mean ± std over them.", defaults.Seeds);
+        var threads = Defaulted<int>("--threads", "Threads of the backbone (0: one per core).", defaults.Threads);
+        var calibration = Defaulted<int>("--calibration-images", "Synthetic calibration images of the INT8 backbone when the bundle is prepared here.", defaults.CalibrationImages);
+        var noDevice = new Option<bool>("--no-device-path") { Description = "Skip the device path row (sample store, on-device trainer, quality gate)." };
+        var json = JsonOption("machine, summaries per method/backbone/k, every run, targets, met/missed");
+        var command = new Command("heads", "Head recipes from 1 to 100 labelled parts per class: test accuracy mean ± std over seeds and training seconds of the device recipe, prototypes, the previous recipe, logistic regression with cross-validated C on float features, and the device path; INT8 and float features.")
+        {
+            data, bundle, shots, seeds, threads, calibration, noDevice, json,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = new HeadsBenchmarkOptions
+            {
+                DataDirectory = parse.GetValue(data)!,
+                BundlePath = parse.GetValue(bundle),
+                Shots = HeadsBenchmarkOptions.ParseShots(parse.GetValue(shots)!),
+                Seeds = parse.GetValue(seeds),
+                Threads = parse.GetValue(threads),
+                CalibrationImages = parse.GetValue(calibration),
+                DevicePath = !parse.GetValue(noDevice),
+            };
+            var report = HeadsBenchmark.Run(options, console.Error.WriteLine, cancellationToken);
+            return Task.FromResult(WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable));
         });
         return command;
     }
