@@ -125,4 +125,21 @@ public sealed class FoundDefectTests : IDisposable
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.False(FuzzRunner.LeaksRuntimeText(error.Message), error.Message);
     }
+
+    [Fact]
+    public void Unpack_ArchiveWhoseTarHeaderNumberOverflows_IsRefusedAndLeavesTheInstalledBundle()
+    {
+        // Given the archive of archives seed 20261202 iteration 1237 (TarReader threw OverflowException parsing a header number)
+        var input = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Regressions", "archive-header-number-overflow.bin"));
+        using var surface = new BundleArchiveSurface();
+        var before = surface.StoredFiles.Select(File.ReadAllBytes).ToList();
+
+        // When it is unpacked over the installed bundle
+        var outcome = FuzzRunner.Check(surface, input);
+
+        // Then it is a clear refusal and the installed bundle is unchanged
+        Assert.Equal(FuzzOutcomeKind.ClearError, outcome.Kind);
+        Assert.Contains("not a valid .tar.gz archive", outcome.Message!, StringComparison.Ordinal);
+        Assert.Equal(before, surface.StoredFiles.Select(File.ReadAllBytes).ToList());
+    }
 }

@@ -57,11 +57,10 @@ public sealed class FuzzRunnerTests : IDisposable
     [Fact]
     public void Run_AnInputThatChangesAStoredFile_StopsTheRunWithAFailure()
     {
-        // Given a surface whose base file is overwritten by one input in three
+        // Given a surface whose base file is overwritten by the inputs it refuses (those starting with 'x')
         var stored = _temp.Combine("head.etck");
         File.WriteAllBytes(stored, [1, 2, 3]);
-        var calls = 0;
-        using var surface = new FakeSurface(_ => ++calls == 3 ? Overwrite(stored) : null, [stored]);
+        using var surface = new FakeSurface(input => input[0] == (byte)'x' ? Overwrite(stored) : null, [stored]) { RefuseAfterwards = true };
 
         var report = FuzzRunner.Run(surface, new FuzzOptions { Count = 10, FailureDirectory = _temp.Path });
 
@@ -86,11 +85,19 @@ public sealed class FuzzRunnerTests : IDisposable
 
         public override byte[] Mutate(byte[] seed, Random random) => random.Next(2) == 0 ? [.. "x"u8, .. seed] : seed;
 
+        /// <summary>Throws a clear error after the answer function ran (so a change it made comes from a refused input).</summary>
+        public bool RefuseAfterwards { get; set; }
+
         public override void Exercise(byte[] input)
         {
             if (answer(input) is { } error)
             {
                 throw error;
+            }
+
+            if (RefuseAfterwards && input.Length > 0 && input[0] == (byte)'x')
+            {
+                throw new EdgeTransferException("fake: refused.");
             }
         }
 

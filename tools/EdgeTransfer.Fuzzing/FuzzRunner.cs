@@ -111,9 +111,15 @@ public static class FuzzRunner
             }
 
             tally.Sample(workingSet);
-            if (ChangedFile(stored) is { } changed)
+            if (task.Result.Kind == FuzzOutcomeKind.Success)
             {
-                tally.Fail(iteration, input, $"stored file {changed} changed (sha256 differs from before the run)");
+                // An accepted input may put a new valid base in place (an archive whose manifest differs only in
+                // a free-text field): what a refused input must leave intact is the base as it is now.
+                stored = HashAll(surface.StoredFiles);
+            }
+            else if (ChangedFile(stored) is { } changed)
+            {
+                tally.Fail(iteration, input, $"stored file {changed} changed by a refused input (sha256 differs)");
                 tally.Aborted = true;
                 break;
             }

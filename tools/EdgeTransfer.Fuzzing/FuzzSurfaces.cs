@@ -6,7 +6,7 @@ namespace EdgeTransfer.Fuzzing;
 public static class FuzzSurfaces
 {
     /// <summary>Every surface name, in the order <c>all</c> runs them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["images", "manifests", "device-json", "checkpoints", "anomaly", "mqtt"];
+    public static IReadOnlyList<string> Names { get; } = ["images", "manifests", "archives", "device-json", "checkpoints", "anomaly", "mqtt"];
 
     /// <summary>Creates the surface called <paramref name="name"/> (its scratch files are deleted on dispose).</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
@@ -15,6 +15,7 @@ public static class FuzzSurfaces
     {
         "images" => new ImageSurface(),
         "manifests" => new ManifestSurface(),
+        "archives" => new BundleArchiveSurface(),
         "device-json" => new DeviceConfigSurface(),
         "checkpoints" => new CheckpointSurface(),
         "anomaly" => new AnomalyModelSurface(),

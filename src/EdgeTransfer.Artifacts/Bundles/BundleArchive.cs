@@ -216,6 +216,12 @@ public static class BundleArchive
         {
             throw new BundleException(archivePath, null, $"it is not a valid .tar.gz archive ({ex.Message}); re-copy it.", ex);
         }
+        catch (Exception ex) when (ex is OverflowException or ArgumentException)
+        {
+            // The tar reader parses header numbers (sizes, times, ids) without range checks of its own; its message
+            // would be runtime text ("Arithmetic operation resulted in an overflow").
+            throw new BundleException(archivePath, null, "it is not a valid .tar.gz archive (a tar header holds a number out of range); re-copy it.", ex);
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new BundleException(archivePath, null, $"it could not be unpacked: {ex.Message}", ex);
