@@ -126,11 +126,14 @@ public sealed class FoundDefectTests : IDisposable
         Assert.False(FuzzRunner.LeaksRuntimeText(error.Message), error.Message);
     }
 
-    [Fact]
-    public void Unpack_ArchiveWhoseTarHeaderNumberOverflows_IsRefusedAndLeavesTheInstalledBundle()
+    [Theory]
+    [InlineData("archive-header-number-overflow.bin")]
+    [InlineData("archive-pax-size-too-large.bin")]
+    public void Unpack_ArchiveWhoseTarHeaderTheReaderCannotParse_IsRefusedAndLeavesTheInstalledBundle(string file)
     {
-        // Given the archive of archives seed 20261202 iteration 1237 (TarReader threw OverflowException parsing a header number)
-        var input = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Regressions", "archive-header-number-overflow.bin"));
+        // Given archives seed 20261202 iteration 1237 (TarReader threw OverflowException parsing a header number) and
+        // seed 1 iteration 5011 (InvalidOperationException: an ExtendedAttributes size greater than the expected length)
+        var input = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Regressions", file));
         using var surface = new BundleArchiveSurface();
         var before = surface.StoredFiles.Select(File.ReadAllBytes).ToList();
 

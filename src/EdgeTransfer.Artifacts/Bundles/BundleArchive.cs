@@ -216,11 +216,11 @@ public static class BundleArchive
         {
             throw new BundleException(archivePath, null, $"it is not a valid .tar.gz archive ({ex.Message}); re-copy it.", ex);
         }
-        catch (Exception ex) when (ex is OverflowException or ArgumentException)
+        catch (Exception ex) when (ex is OverflowException or ArgumentException or InvalidOperationException)
         {
-            // The tar reader parses header numbers (sizes, times, ids) without range checks of its own; its message
-            // would be runtime text ("Arithmetic operation resulted in an overflow").
-            throw new BundleException(archivePath, null, "it is not a valid .tar.gz archive (a tar header holds a number out of range); re-copy it.", ex);
+            // The tar reader parses header numbers (sizes, times, ids) without range checks of its own and says so with
+            // runtime text ("Arithmetic operation resulted in an overflow", "the size field … is greater than the expected length").
+            throw new BundleException(archivePath, null, "it is not a valid .tar.gz archive (a tar header holds a number out of range, or a size its entry does not have); re-copy it.", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
