@@ -12,6 +12,8 @@ var configuration = Argument("configuration", "Release");
 var bundleClasses = Argument("classes", "good,scratch,dent,stain");
 // Comma-separated profile names (devices/<name>); default: every profile.
 var profileFilter = Argument("profiles", string.Empty);
+// IL-trimmed device packages (opt-in until the trimmed program's memory peak under MQTT training is explained; docs/benchmarks.md).
+var trimDevice = Argument("trim", false);
 
 //////////////////////////////////////////////////////////////////////
 // SETUP
@@ -94,7 +96,9 @@ Task("package")
             Runtime = profile.RuntimeIdentifier,
             SelfContained = true,
             OutputDirectory = root,
-            MSBuildSettings = new DotNetMSBuildSettings().WithProperty("EdgeTransferOrtFlavour", profile.PackagedFlavour),
+            MSBuildSettings = new DotNetMSBuildSettings()
+                .WithProperty("EdgeTransferOrtFlavour", profile.PackagedFlavour)
+                .WithProperty("EdgeTransferTrimDevice", trimDevice ? "true" : "false"),
         });
 
         if (!profile.IsWindows)
