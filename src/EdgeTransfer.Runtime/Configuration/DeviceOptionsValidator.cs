@@ -54,6 +54,7 @@ public static class DeviceOptionsValidator
         CheckId(options.Device.Id, "device.id", Add);
         CheckId(options.Device.Fleet, "device.fleet", Add);
         CheckPath(options.Bundle.Path, "bundle.path", Add);
+        BundleOptionsChecks.Check(options.Bundle, Add);
 
         var ep = options.ExecutionProvider;
         Range(ep.IntraOpThreads, 0, MaxThreads, "executionProvider.intraOpThreads", Add, " (0 lets ONNX Runtime use one per core)");

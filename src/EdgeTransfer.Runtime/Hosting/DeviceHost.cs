@@ -104,6 +104,7 @@ public sealed class DeviceHost : IAsyncDisposable
         var time = timeProvider ?? TimeProvider.System;
         var bundle = DeviceBundle.Open(options.Bundle.Path);
         DeviceOptionsValidator.ValidateAgainstClasses(options, bundle.Classes);
+        bundle.EnsureInt8FlavourAccepted(options.Bundle.Int8Activations);
 
         var disposables = new Stack<IDisposable>();
         try

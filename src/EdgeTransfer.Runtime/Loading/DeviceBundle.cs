@@ -156,6 +156,29 @@ public sealed class DeviceBundle
         }
     }
 
+    /// <summary>
+    /// Refuses the bundle when its INT8 backbone runs a flavour the platform does not accept
+    /// (<see cref="Configuration.BundleOptions.Int8Activations"/>); a float backbone, or null for
+    /// <paramref name="accepted"/>, passes.
+    /// </summary>
+    /// <param name="accepted">The activation types accepted (<c>uint8</c>, <c>int8</c>), or null for any.</param>
+    /// <exception cref="BundleException">The INT8 backbone's activation type is not among <paramref name="accepted"/>.</exception>
+    public void EnsureInt8FlavourAccepted(IReadOnlyList<string>? accepted)
+    {
+        if (accepted is null || !IsInt8 || Manifest.Quantization is not { } quantization
+            || accepted.Contains(quantization.ActivationType, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var flavour = quantization.ActivationType == "int8" ? "S8S8" : "U8S8";
+        throw new BundleException(
+            Bundle.DisplayName,
+            null,
+            $"its INT8 backbone has {quantization.ActivationType} activations ({flavour}), and this device's bundle.int8Activations accepts only "
+            + $"{string.Join(", ", accepted)}; prepare the bundle with '--activations {accepted[0]}' for this platform.");
+    }
+
     private static string Describe(IEnumerable<(string Name, IReadOnlyList<long> Shape)> tensors) =>
         string.Join(", ", tensors.Select(t => $"{t.Name} [{string.Join(",", t.Shape)}]"));
 

@@ -65,6 +65,9 @@ public class DeviceConfigFileTests
         { "{ \"device\": { \"id\": \"line 3/cam#1\" } }", "device.json: device.id", "(it becomes an MQTT topic level), got \"line 3/cam#1\"" },
         { "{ \"device\": { \"fleet\": \"\" } }", "device.json: device.fleet", "got \"\"" },
         { "{ \"store\": { \"path\": \" \" } }", "device.json: store.path", "expected a directory path" },
+        { "{ \"bundle\": { \"int8Activations\": [] } }", "device.json: bundle.int8Activations", "expected at least one of \"uint8\", \"int8\", or no key at all for any, got an empty list" },
+        { "{ \"bundle\": { \"int8Activations\": [\"UINT8\"] } }", "device.json: bundle.int8Activations[0]", "got \"UINT8\" (did you mean \"uint8\"?)" },
+        { "{ \"bundle\": { \"int8Activations\": [\"int8\", \"int8\"] } }", "device.json: bundle.int8Activations[1]", "got \"int8\" twice" },
     };
 
     [Theory]

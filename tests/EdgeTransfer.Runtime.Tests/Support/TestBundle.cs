@@ -11,12 +11,18 @@ internal static class TestBundle
     public const int Features = 8;
     public static readonly string[] Classes = ["good", "scratch", "dent"];
 
-    public static Bundle Write(string directory)
+    /// <summary>Writes the bundle; with <paramref name="int8Activations"/>, also an INT8 backbone of that activation type.</summary>
+    public static Bundle Write(string directory, string? int8Activations = null)
     {
         var createdAt = new DateTimeOffset(2026, 11, 26, 3, 15, 0, TimeSpan.Zero);
         using (var writer = new BundleWriter(directory))
         {
             writer.AddFile("backbone.onnx", BundleRoles.Backbone, "backbone"u8.ToArray());
+            if (int8Activations is not null)
+            {
+                writer.AddFile("backbone-int8.onnx", BundleRoles.BackboneInt8, "backbone-int8"u8.ToArray());
+            }
+
             writer.AddFile("train.onnx", BundleRoles.TrainingModel, "train"u8.ToArray());
             writer.AddFile("optimizer.onnx", BundleRoles.OptimizerModel, "optimizer"u8.ToArray());
             writer.AddFile("eval.onnx", BundleRoles.EvalModel, "eval"u8.ToArray());
@@ -43,6 +49,15 @@ internal static class TestBundle
                 Head = new HeadSpec { Kind = HeadKind.Linear, Seed = 42, Parameters = HeadSpec.ExpectedParameters(HeadKind.Linear, 0, Features, Classes.Length) },
                 Optimizer = new OptimizerSpec { Kind = OptimizerKind.AdamW, LearningRate = 0.001, WeightDecay = 0.0001, Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8, State = ["adam.m", "adam.v"] },
                 Training = new TrainingDefaults { LabelSmoothing = 0, BatchSize = 32, Epochs = 30 },
+                Quantization = int8Activations is null ? null : new QuantizationInfo
+                {
+                    Method = "qdq-static",
+                    ActivationType = int8Activations,
+                    WeightType = "int8",
+                    PerChannel = true,
+                    CalibrationCount = 8,
+                    RangeMethod = "minmax",
+                },
             });
         }
 
