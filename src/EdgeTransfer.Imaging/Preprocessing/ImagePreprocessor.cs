@@ -1,9 +1,4 @@
-using System.Buffers.Binary;
-using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using EdgeTransfer.Artifacts.Preprocessing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
@@ -28,19 +23,19 @@ namespace EdgeTransfer.Imaging.Preprocessing;
 /// planes) with AVX-512, Vector256/128 or scalar code as the CPU allows; the 8-bit frame is never stored.
 /// </para>
 /// <para>
+/// The pieces: <see cref="ResizeGeometry"/> (resize and crop tables per source size), <see cref="BilinearRowFilter"/>
+/// (the SIMD row filter) and <see cref="ChannelNormalizer"/> (channel order, scale, mean, std).
+/// </para>
+/// <para>
 /// Per frame nothing is allocated: resample tables and work buffers are built for a source size on first
 /// use and reused while frames keep that size (a camera's). Not thread-safe: use one instance per thread.
 /// </para>
 /// </remarks>
 public sealed class ImagePreprocessor
 {
-    private readonly float[] _lut; // [3 × 256]: value of pixel p in model channel c, before the mean image
-    private readonly float[]? _meanImage; // [C,H,W], already divided by std
-    private readonly int[] _sourceChannel; // model channel c reads RGB channel _sourceChannel[c]
-    private readonly float[] _channelMean; // per-channel mean in the table's expression (0 with a mean image)
-    private readonly float[] _std;
+    private readonly ChannelNormalizer _normalizer;
     private byte[]? _resized; // H × W × 3, RGB: only for the reference resize, made on its first use
-    private Geometry? _geometry;
+    private ResizeGeometry? _geometry;
 
     /// <summary>Creates a preprocessor for a spec whose mean is per channel.</summary>
     /// <param name="input">The input section of the spec (validated by its loader).</param>
@@ -73,50 +68,7 @@ public sealed class ImagePreprocessor
         }
 
         Input = input;
-        var std = input.GetStd();
-        _sourceChannel = input.ChannelOrder == ChannelOrder.Bgr ? [2, 1, 0] : [0, 1, 2];
-        _lut = new float[3 * 256];
-        var plane = input.Height * input.Width;
-        if (input.Mean.IsImage)
-        {
-            if (meanImage.Length != 3 * plane)
-            {
-                throw new InvalidSettingException(
-                    "input.mean",
-                    meanImage.IsEmpty
-                        ? "the spec subtracts a mean image, but none was given; load it (ReadMeanImageFile, or the model initializer the spec names) and pass it."
-                        : $"the mean image has {meanImage.Length} values; expected 3 × {input.Height} × {input.Width} = {3 * plane} ([C,H,W], {input.ChannelOrder} order).");
-            }
-
-            _meanImage = new float[3 * plane];
-            for (var c = 0; c < 3; c++)
-            {
-                for (var i = 0; i < plane; i++)
-                {
-                    var m = meanImage[(c * plane) + i];
-                    if (!float.IsFinite(m))
-                    {
-                        throw new InvalidSettingException("input.mean", $"the mean image holds a non-finite value ({m}) at channel {c}, index {i}.");
-                    }
-
-                    _meanImage[(c * plane) + i] = m / std[c];
-                }
-            }
-        }
-
-        _std = std.ToArray();
-        _channelMean = new float[3];
-        for (var c = 0; c < 3; c++)
-        {
-            var mean = input.Mean.PerChannel is { } perChannel ? perChannel[c] : 0f;
-            _channelMean[c] = mean;
-            for (var p = 0; p < 256; p++)
-            {
-                // Computed as the spec states it (scale, subtract, divide), so that hand computations match to the last bit.
-                _lut[(c * 256) + p] = ((p * input.PixelScale / 255f) - mean) / std[c];
-            }
-        }
-
+        _normalizer = new ChannelNormalizer(input, meanImage);
     }
 
     /// <summary>The input spec this preprocessor applies.</summary>
@@ -158,36 +110,7 @@ public sealed class ImagePreprocessor
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(input);
-        var expected = (long)input.Channels * input.Height * input.Width;
-        byte[] bytes;
-        try
-        {
-            var length = new FileInfo(path).Length;
-            if (length != expected * sizeof(float))
-            {
-                throw new InvalidSettingException(
-                    "input.mean.imageFile",
-                    $"'{path}' has {length} bytes; expected {expected * sizeof(float)} (float32 [{input.Channels},{input.Height},{input.Width}]).");
-            }
-
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidSettingException("input.mean.imageFile", $"'{path}' cannot be read: {ex.Message}", ex);
-        }
-
-        var values = new float[expected];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
-            if (!float.IsFinite(values[i]))
-            {
-                throw new InvalidSettingException("input.mean.imageFile", $"'{path}' holds a non-finite value ({values[i]}) at index {i}.");
-            }
-        }
-
-        return values;
+        return MeanImageFile.Read(path, input);
     }
 
     /// <summary>
@@ -231,8 +154,8 @@ public sealed class ImagePreprocessor
 
         for (var y = 0; y < Input.Height; y++)
         {
-            FilterRow(g, rgb24, stride, y);
-            EmitNormalizedRow(g, y, destination);
+            BilinearRowFilter.Filter(g, rgb24, stride, y);
+            _normalizer.EmitRow(g.Planes, y, destination);
         }
     }
 
@@ -266,7 +189,7 @@ public sealed class ImagePreprocessor
         var planes = g.Planes;
         for (var y = 0; y < Input.Height; y++)
         {
-            FilterRow(g, rgb24, stride, y);
+            BilinearRowFilter.Filter(g, rgb24, stride, y);
             var dst = destination.Slice(y * outW * 3, outW * 3);
             for (var x = 0; x < outW; x++)
             {
@@ -289,27 +212,7 @@ public sealed class ImagePreprocessor
         var plane = Input.Height * Input.Width;
         ArgumentOutOfRangeException.ThrowIfLessThan(resizedRgb.Length, plane * 3, nameof(resizedRgb));
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, plane * 3, nameof(destination));
-        for (var c = 0; c < 3; c++)
-        {
-            var lut = _lut.AsSpan(c * 256, 256);
-            var src = _sourceChannel[c];
-            var dst = destination.Slice(c * plane, plane);
-            if (_meanImage is null)
-            {
-                for (var i = 0; i < plane; i++)
-                {
-                    dst[i] = lut[resizedRgb[(i * 3) + src]];
-                }
-            }
-            else
-            {
-                var mean = _meanImage.AsSpan(c * plane, plane);
-                for (var i = 0; i < plane; i++)
-                {
-                    dst[i] = lut[resizedRgb[(i * 3) + src]] - mean[i];
-                }
-            }
-        }
+        _normalizer.Normalize(resizedRgb, destination);
     }
 
     private static void CheckSource(ReadOnlySpan<byte> rgb24, int width, int height, int stride)
@@ -337,314 +240,15 @@ public sealed class ImagePreprocessor
         return g.FrameCopy;
     }
 
-    // Output row y, filtered vertically first (the source rows are contiguous bytes, so that pass is plain
-    // SIMD over the whole row, and the awkward horizontal pass then runs on 224 rows instead of 480), then
-    // horizontally into one float row per RGB channel (g.Planes). No rounding between the passes. Every
-    // element is summed in the same order on every path (tap 0 first, multiply then add: no FMA), so the
-    // AVX-512, Vector128 and scalar code give identical bits and a device matches the host.
-    private void FilterRow(Geometry g, ReadOnlySpan<byte> rgb24, int stride, int y)
-    {
-        var yt = g.Y;
-        var n = yt.Count[y];
-        var rowBytes = g.SourceWidth * 3;
-        ref var first = ref Unsafe.Add(ref MemoryMarshal.GetReference(rgb24), (nint)yt.Start[y] * stride);
-        ref var w = ref yt.Weights[y * yt.Taps];
-        ref var vrow = ref MemoryMarshal.GetArrayDataReference(g.VerticalRow);
-        var i = 0;
-        if (Avx512F.IsSupported)
-        {
-            for (; i + 16 <= rowBytes; i += 16)
-            {
-                ref var p = ref Unsafe.Add(ref first, i);
-                var acc = Widen512(ref p) * Vector512.Create(w);
-                for (var k = 1; k < n; k++)
-                {
-                    acc += Widen512(ref Unsafe.Add(ref p, (nint)k * stride)) * Vector512.Create(Unsafe.Add(ref w, k));
-                }
-
-                acc.StoreUnsafe(ref vrow, (nuint)i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i + 16 <= rowBytes; i += 16)
-            {
-                ref var p = ref Unsafe.Add(ref first, i);
-                var weight = Vector128.Create(w);
-                var (a0, a1, a2, a3) = Widen128(ref p);
-                a0 *= weight;
-                a1 *= weight;
-                a2 *= weight;
-                a3 *= weight;
-                for (var k = 1; k < n; k++)
-                {
-                    weight = Vector128.Create(Unsafe.Add(ref w, k));
-                    var (b0, b1, b2, b3) = Widen128(ref Unsafe.Add(ref p, (nint)k * stride));
-                    a0 += b0 * weight;
-                    a1 += b1 * weight;
-                    a2 += b2 * weight;
-                    a3 += b3 * weight;
-                }
-
-                a0.StoreUnsafe(ref vrow, (nuint)i);
-                a1.StoreUnsafe(ref vrow, (nuint)i + 4);
-                a2.StoreUnsafe(ref vrow, (nuint)i + 8);
-                a3.StoreUnsafe(ref vrow, (nuint)i + 12);
-            }
-        }
-
-        for (; i < rowBytes; i++)
-        {
-            ref var p = ref Unsafe.Add(ref first, i);
-            var acc = p * w;
-            for (var k = 1; k < n; k++)
-            {
-                acc += Unsafe.Add(ref p, (nint)k * stride) * Unsafe.Add(ref w, k);
-            }
-
-            Unsafe.Add(ref vrow, i) = acc;
-        }
-
-        // Horizontal: each output pixel is Σ weight · (R,G,B,·) over a fixed number of taps (zero-weighted
-        // beyond its own, so no per-pixel loop bound to mispredict); the fourth lane is ignored. Pixels go in
-        // groups of four (Vector512) or two (Vector256) whose weights are stored pre-broadcast per pixel; the
-        // taps may reach past the row end into VerticalRow's zeroed slack.
-        var outW = Input.Width;
-        var taps = g.HorizontalTaps;
-        ref var start = ref MemoryMarshal.GetArrayDataReference(g.X.Start);
-        ref var hw = ref MemoryMarshal.GetArrayDataReference(g.HorizontalWeights); // [pixel, tap, 4 lanes]
-        ref var planes = ref MemoryMarshal.GetArrayDataReference(g.Planes);
-        var x = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; x + 4 <= outW; x += 4)
-            {
-                ref var p0 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x) * 3);
-                ref var p1 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x + 1) * 3);
-                ref var p2 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x + 2) * 3);
-                ref var p3 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x + 3) * 3);
-                ref var wx = ref Unsafe.Add(ref hw, x * taps * 4);
-                var acc = Vector512<float>.Zero;
-                for (var k = 0; k < taps; k++)
-                {
-                    var o = (nuint)(k * 3);
-                    // Built on the lower half (ToVector512Unsafe) rather than Vector512.Create, which inserts both
-                    // halves into one register and so chains every tap to the previous one.
-                    var pixels = Vector256.Create(Vector128.LoadUnsafe(ref p0, o), Vector128.LoadUnsafe(ref p1, o)).ToVector512Unsafe()
-                        .WithUpper(Vector256.Create(Vector128.LoadUnsafe(ref p2, o), Vector128.LoadUnsafe(ref p3, o)));
-                    acc += pixels * Vector512.LoadUnsafe(ref wx, (nuint)(k * 16));
-                }
-
-                StorePixel(ref planes, outW, x, acc.GetLower().GetLower());
-                StorePixel(ref planes, outW, x + 1, acc.GetLower().GetUpper());
-                StorePixel(ref planes, outW, x + 2, acc.GetUpper().GetLower());
-                StorePixel(ref planes, outW, x + 3, acc.GetUpper().GetUpper());
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; x + 2 <= outW; x += 2)
-            {
-                ref var p0 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x) * 3);
-                ref var p1 = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x + 1) * 3);
-                ref var wx = ref Unsafe.Add(ref hw, x * taps * 4);
-                var acc = Vector256<float>.Zero;
-                for (var k = 0; k < taps; k++)
-                {
-                    var o = (nuint)(k * 3);
-                    acc += Vector256.Create(Vector128.LoadUnsafe(ref p0, o), Vector128.LoadUnsafe(ref p1, o)) * Vector256.LoadUnsafe(ref wx, (nuint)(k * 8));
-                }
-
-                StorePixel(ref planes, outW, x, acc.GetLower());
-                StorePixel(ref planes, outW, x + 1, acc.GetUpper());
-            }
-        }
-
-        for (; x < outW; x++)
-        {
-            ref var p = ref Unsafe.Add(ref vrow, Unsafe.Add(ref start, x) * 3);
-            var acc = Vector128<float>.Zero;
-            for (var k = 0; k < taps; k++)
-            {
-                acc += Vector128.LoadUnsafe(ref p, (nuint)(k * 3)) * Vector128.LoadUnsafe(ref hw, (nuint)GroupedWeightIndex(outW, taps, x, k));
-            }
-
-            StorePixel(ref planes, outW, x, acc);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePixel(ref float planes, int outW, int x, Vector128<float> rgb)
-    {
-        Unsafe.Add(ref planes, x) = rgb.GetElement(0);
-        Unsafe.Add(ref planes, outW + x) = rgb.GetElement(1);
-        Unsafe.Add(ref planes, (2 * outW) + x) = rgb.GetElement(2);
-    }
-
-    // Where the 4 broadcast copies of pixel x's tap k are in Geometry.HorizontalWeights. Pixels are grouped by
-    // the SIMD width (4 with Vector512, 2 with Vector256, else 1; the tail of a row in groups of 1) and within
-    // a group laid out [tap][pixel][4], so one aligned load per tap feeds the whole group.
-    private static int GroupedWeightIndex(int outW, int taps, int x, int k)
-    {
-        var group = Vector512.IsHardwareAccelerated ? 4 : Vector256.IsHardwareAccelerated ? 2 : 1;
-        var grouped = outW / group * group;
-        if (x >= grouped)
-        {
-            group = 1;
-        }
-
-        var first = x / group * group;
-        return (first * taps * 4) + (((k * group) + (x - first)) * 4);
-    }
-
-    // Rounds the filtered row y to 8 bits (as ResizeTo does) and normalises it into the three planes. The
-    // arithmetic is the table's expression, ((p · scale / 255) − mean) / std, in the same float operations, so
-    // the SIMD lanes and the scalar tail (the table) give the same bits as Normalize.
-    private void EmitNormalizedRow(Geometry g, int y, Span<float> destination)
-    {
-        var outW = Input.Width;
-        var plane = Input.Height * outW;
-        var half = new Vector<float>(0.5f);
-        var max = new Vector<int>(255);
-        for (var c = 0; c < 3; c++)
-        {
-            var h = g.Planes.AsSpan(_sourceChannel[c] * outW, outW);
-            var dst = destination.Slice((c * plane) + (y * outW), outW);
-            var mean = _meanImage is null ? ReadOnlySpan<float>.Empty : _meanImage.AsSpan((c * plane) + (y * outW), outW);
-            var scale = new Vector<float>(Input.PixelScale);
-            var channelMean = new Vector<float>(_channelMean[c]);
-            var std = new Vector<float>(_std[c]);
-            var x = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                for (; x + Vector<float>.Count <= outW; x += Vector<float>.Count)
-                {
-                    var p = Vector.Min(Vector.Max(Vector.ConvertToInt32(new Vector<float>(h[x..]) + half), Vector<int>.Zero), max);
-                    var v = ((Vector.ConvertToSingle(p) * scale / 255f) - channelMean) / std;
-                    if (!mean.IsEmpty)
-                    {
-                        v -= new Vector<float>(mean[x..]);
-                    }
-
-                    v.CopyTo(dst[x..]);
-                }
-            }
-
-            var lut = _lut.AsSpan(c * 256, 256);
-            for (; x < outW; x++)
-            {
-                var v = lut[Math.Clamp((int)(h[x] + 0.5f), 0, 255)];
-                dst[x] = mean.IsEmpty ? v : v - mean[x];
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Widen512(ref byte p) =>
-        Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref p)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<float>, Vector128<float>, Vector128<float>, Vector128<float>) Widen128(ref byte p)
-    {
-        var (lo, hi) = Vector128.Widen(Vector128.LoadUnsafe(ref p));
-        var (a, b) = Vector128.Widen(lo);
-        var (c, d) = Vector128.Widen(hi);
-        return (Vector128.ConvertToSingle(a), Vector128.ConvertToSingle(b), Vector128.ConvertToSingle(c), Vector128.ConvertToSingle(d));
-    }
-
-    private Geometry GeometryFor(int width, int height)
+    private ResizeGeometry GeometryFor(int width, int height)
     {
         if (_geometry is { } g && g.SourceWidth == width && g.SourceHeight == height)
         {
             return g;
         }
 
-        int resizedW;
-        int resizedH;
-        if (Input.Resize.Mode == ResizeMode.ShorterSide)
-        {
-            // torchvision Resize(int): the shorter side becomes `size`, the longer one int(size · long / short).
-            var size = Input.Resize.Size!.Value;
-            if (width <= height)
-            {
-                resizedW = size;
-                resizedH = (int)((long)size * height / width);
-            }
-            else
-            {
-                resizedH = size;
-                resizedW = (int)((long)size * width / height);
-            }
-        }
-        else
-        {
-            resizedW = Input.Width;
-            resizedH = Input.Height;
-        }
-
-        // torchvision CenterCrop: offset = round((resized − crop) / 2), half to even.
-        var left = (int)Math.Round((resizedW - Input.Width) / 2.0, MidpointRounding.ToEven);
-        var top = (int)Math.Round((resizedH - Input.Height) / 2.0, MidpointRounding.ToEven);
-        var x = ResampleTable.Create(width, resizedW, left, Input.Width);
-        var y = ResampleTable.Create(height, resizedH, top, Input.Height);
-        g = new Geometry(width, height, x, y, Input.Width, Input.Height);
+        g = ResizeGeometry.Create(Input, width, height);
         _geometry = g;
         return g;
-    }
-
-    // The tables and work rows for one source size; the reference resize's buffers only when it is used.
-    private sealed class Geometry
-    {
-        private ReferenceResize? _reference;
-
-        public Geometry(int sourceWidth, int sourceHeight, ResampleTable x, ResampleTable y, int outWidth, int outHeight)
-        {
-            SourceWidth = sourceWidth;
-            SourceHeight = sourceHeight;
-            X = x;
-            Y = y;
-            OutWidth = outWidth;
-            OutHeight = outHeight;
-
-            // The horizontal taps padded to the widest pixel's count with zero weights, each broadcast to 4
-            // lanes and grouped for the SIMD width (see GroupedWeightIndex).
-            HorizontalTaps = x.Count.Max();
-            HorizontalWeights = new float[outWidth * HorizontalTaps * 4];
-            for (var i = 0; i < outWidth; i++)
-            {
-                for (var k = 0; k < x.Count[i]; k++)
-                {
-                    HorizontalWeights.AsSpan(GroupedWeightIndex(outWidth, HorizontalTaps, i, k), 4).Fill(x.Weights[(i * x.Taps) + k]);
-                }
-            }
-
-            // Slack after the row: padded taps of the last pixels and the unused fourth lane of a Vector128 read.
-            VerticalRow = new float[(sourceWidth + HorizontalTaps + 1) * 3];
-            Planes = new float[3 * outWidth];
-        }
-
-        public int SourceWidth { get; }
-
-        public int SourceHeight { get; }
-
-        public int OutWidth { get; }
-
-        public int OutHeight { get; }
-
-        public ResampleTable X { get; }
-
-        public ResampleTable Y { get; }
-
-        public int HorizontalTaps { get; }
-
-        public float[] HorizontalWeights { get; }
-
-        public float[] VerticalRow { get; }
-
-        public float[] Planes { get; }
-
-        public byte[]? FrameCopy { get; set; }
-
-        public ReferenceResize Reference => _reference ??= new ReferenceResize(X, Y, OutWidth, OutHeight);
     }
 }

@@ -1,7 +1,9 @@
+using EdgeTransfer.Runtime.Versioning;
+
 namespace EdgeTransfer.Runtime.Heads;
 
 /// <summary>One promoted head of a <see cref="HeadRegistry"/>, as recorded in its checkpoint's metadata.</summary>
-public sealed record HeadVersion
+public sealed record HeadVersion : IRegistryVersion
 {
     /// <summary>The version number (1, 2, 3 …), increasing with every promotion and rollback.</summary>
     public required int Number { get; init; }

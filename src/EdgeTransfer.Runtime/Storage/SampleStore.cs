@@ -1,7 +1,4 @@
-using System.Globalization;
-using EdgeTransfer.Artifacts.IO;
 using EdgeTransfer.Artifacts.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace EdgeTransfer.Runtime.Storage;
 
@@ -31,27 +28,18 @@ namespace EdgeTransfer.Runtime.Storage;
 /// </remarks>
 public sealed class SampleStore : IDisposable
 {
-    internal const string SegmentPrefix = "seg-";
-    internal const string SegmentExtension = ".ets";
-    private const int MaxFrameIdBytes = 200;
-    private const long MaxSegmentReadBytes = int.MaxValue - 64;
+    internal const string SegmentPrefix = SegmentFiles.Prefix;
+    internal const string SegmentExtension = SegmentFiles.Extension;
 
     private readonly Lock _gate = new();
     private readonly SampleStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly DirectoryLock _lock;
     private readonly Dictionary<string, int> _classIndex;
-    private readonly SortedDictionary<long, Entry> _live = [];
-    private readonly SortedSet<long>[] _byClass;
-    private readonly List<SkippedRecord> _skipped = [];
-    private readonly SortedDictionary<int, long> _segmentSizes = [];
-    private FileStream? _active;
-    private int _activeNumber;
-    private int _maxSegmentNumber;
-    private long _liveBytes;
-    private long _nextId;
+    private readonly SampleIndex _index;
+    private readonly SegmentFiles _segments;
+    private readonly SegmentCompactor _compactor;
     private long _evicted;
-    private int _compactions;
     private bool _disposed;
 
     private SampleStore(string directory, SampleStoreSchema schema, SampleStoreOptions options, TimeProvider time, DirectoryLock directoryLock)
@@ -62,7 +50,9 @@ public sealed class SampleStore : IDisposable
         _time = time;
         _lock = directoryLock;
         _classIndex = schema.Classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
-        _byClass = [.. schema.Classes.Select(_ => new SortedSet<long>())];
+        _index = new SampleIndex(schema.Classes.Count, options);
+        _segments = new SegmentFiles(directory, options.SegmentBytes);
+        _compactor = new SegmentCompactor(_segments, _index, options);
     }
 
     /// <summary>The full path of the store directory.</summary>
@@ -84,7 +74,7 @@ public sealed class SampleStore : IDisposable
         {
             lock (_gate)
             {
-                return _live.Count;
+                return _index.Count;
             }
         }
     }
@@ -96,7 +86,7 @@ public sealed class SampleStore : IDisposable
         {
             lock (_gate)
             {
-                return Schema.Classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => _byClass[p.i].Count, StringComparer.Ordinal);
+                return Schema.Classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => _index.CountOf(p.i), StringComparer.Ordinal);
             }
         }
     }
@@ -110,14 +100,14 @@ public sealed class SampleStore : IDisposable
             {
                 return new SampleStoreStatistics
                 {
-                    CountsByClass = Schema.Classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => _byClass[p.i].Count, StringComparer.Ordinal),
-                    TotalSamples = _live.Count,
-                    LiveBytes = _liveBytes,
-                    DiskBytes = _segmentSizes.Values.Sum(),
-                    Segments = _segmentSizes.Count,
-                    Skipped = [.. _skipped],
+                    CountsByClass = Schema.Classes.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => _index.CountOf(p.i), StringComparer.Ordinal),
+                    TotalSamples = _index.Count,
+                    LiveBytes = _index.LiveBytes,
+                    DiskBytes = _segments.DiskBytes,
+                    Segments = _segments.Count,
+                    Skipped = [.. _segments.Skipped],
                     Evicted = _evicted,
-                    Compactions = _compactions,
+                    Compactions = _compactor.Count,
                 };
             }
         }
@@ -140,7 +130,7 @@ public sealed class SampleStore : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(schema);
-        CheckSchema(schema);
+        SampleArguments.CheckSchema(schema);
         options ??= new SampleStoreOptions();
         options.Validate();
         var full = Path.GetFullPath(directory);
@@ -149,9 +139,9 @@ public sealed class SampleStore : IDisposable
         SampleStore? store = null;
         try
         {
-            CheckOrWriteDescriptor(full, schema, timeProvider ?? TimeProvider.System);
+            StoreDescriptor.CheckOrCreate(full, schema, timeProvider ?? TimeProvider.System);
             store = new SampleStore(full, schema, options, timeProvider ?? TimeProvider.System, directoryLock);
-            store.Rebuild();
+            store._segments.Load(schema.FeatureDimension, schema.Classes.Count, store._index.Apply);
             try
             {
                 store.EnforceLimits(null);
@@ -191,34 +181,13 @@ public sealed class SampleStore : IDisposable
     public StoredSample Add(string label, ReadOnlySpan<float> features, string frameId, ReadOnlySpan<byte> jpeg = default)
     {
         var classIndex = ResolveLabel(label);
-        if (features.Length != FeatureDimension)
-        {
-            throw new ArgumentException($"The sample has {features.Length} features; this store holds {FeatureDimension} per sample (the bundle's feature size).", nameof(features));
-        }
-
-        for (var i = 0; i < features.Length; i++)
-        {
-            if (!float.IsFinite(features[i]))
-            {
-                throw new ArgumentException($"Feature {i} of the sample is {features[i]}; a sample with NaN or infinite features would poison training and is refused.", nameof(features));
-            }
-        }
-
-        CheckFrameId(frameId);
-        if (jpeg.Length > _options.MaxJpegBytes)
-        {
-            throw new ArgumentException($"The JPEG has {jpeg.Length} bytes, more than the {_options.MaxJpegBytes} allowed (SampleStoreOptions.MaxJpegBytes).", nameof(jpeg));
-        }
-
-        if (!jpeg.IsEmpty && (jpeg.Length < 3 || jpeg[0] != 0xFF || jpeg[1] != 0xD8 || jpeg[2] != 0xFF))
-        {
-            throw new ArgumentException("The audit image does not start with a JPEG marker (FF D8 FF); only JPEG is kept.", nameof(jpeg));
-        }
-
+        SampleArguments.CheckFeatures(features, FeatureDimension);
+        SampleArguments.CheckFrameId(frameId);
+        SampleArguments.CheckJpeg(jpeg, _options.MaxJpegBytes);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var id = _nextId;
+            var id = _index.NextId;
             var time = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var record = SampleRecordCodec.EncodeSample(id, time, classIndex, frameId, features, jpeg);
             if (record.Length > _options.MaxTotalBytes)
@@ -226,19 +195,18 @@ public sealed class SampleStore : IDisposable
                 throw new ArgumentException($"The sample needs {record.Length} bytes, more than the store's whole capacity of {_options.MaxTotalBytes} bytes.", nameof(jpeg));
             }
 
-            var evictions = PlanEvictions(classIndex, 1, record.Length);
+            var evictions = _index.PlanEvictions(classIndex, 1, record.Length);
             var tombstones = evictions.Select(e => SampleRecordCodec.EncodeRemove(e.Id, time, e.Reason));
-            var (segment, offset) = Append([record, .. tombstones]);
-            _nextId = id + 1;
-            var entry = new Entry(id, classIndex, time, frameId, segment, offset, record.Length, jpeg.Length);
-            AddLive(entry);
+            var (segment, offset) = _segments.Append([record, .. tombstones]);
+            var entry = new SampleEntry(id, classIndex, time, frameId, segment, offset, record.Length, jpeg.Length);
+            _index.Add(entry);
             foreach (var (evictedId, _) in evictions)
             {
-                RemoveLive(evictedId);
+                _index.Remove(evictedId);
                 _evicted++;
             }
 
-            MaybeCompact();
+            _compactor.CompactIfWorthIt();
             return entry.ToSample(Schema.Classes);
         }
     }
@@ -251,7 +219,7 @@ public sealed class SampleStore : IDisposable
         var classIndex = ResolveLabel(label);
         lock (_gate)
         {
-            return _byClass[classIndex].Count;
+            return _index.CountOf(classIndex);
         }
     }
 
@@ -260,7 +228,7 @@ public sealed class SampleStore : IDisposable
     {
         lock (_gate)
         {
-            return [.. _live.Values.Select(e => e.ToSample(Schema.Classes))];
+            return [.. _index.Entries.Select(e => e.ToSample(Schema.Classes))];
         }
     }
 
@@ -273,15 +241,15 @@ public sealed class SampleStore : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var features = new List<float[]>(_live.Count);
-            var labels = new List<long>(_live.Count);
-            var ids = new List<long>(_live.Count);
+            var features = new List<float[]>(_index.Count);
+            var labels = new List<long>(_index.Count);
+            var ids = new List<long>(_index.Count);
             var damaged = new List<long>();
-            using var readers = new SegmentReaders(this);
-            foreach (var entry in _live.Values)
+            using var reader = new SegmentReader(_segments);
+            foreach (var entry in _index.Entries)
             {
                 var vector = new float[FeatureDimension];
-                if (!TryReadFeatures(readers, entry, vector))
+                if (!reader.TryReadFeatures(entry, FeatureDimension, Schema.Classes.Count, vector))
                 {
                     damaged.Add(entry.Id);
                     continue;
@@ -294,7 +262,7 @@ public sealed class SampleStore : IDisposable
 
             foreach (var id in damaged)
             {
-                RemoveLive(id);
+                _index.Remove(id);
             }
 
             var flat = new float[features.Count * FeatureDimension];
@@ -314,19 +282,19 @@ public sealed class SampleStore : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_live.TryGetValue(id, out var entry))
+            if (!_index.TryGet(id, out var entry))
             {
                 return null;
             }
 
-            using var readers = new SegmentReaders(this);
+            using var reader = new SegmentReader(_segments);
             var vector = new float[FeatureDimension];
-            if (TryReadFeatures(readers, entry, vector))
+            if (reader.TryReadFeatures(entry, FeatureDimension, Schema.Classes.Count, vector))
             {
                 return vector;
             }
 
-            RemoveLive(id);
+            _index.Remove(id);
             return null;
         }
     }
@@ -338,16 +306,16 @@ public sealed class SampleStore : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_live.TryGetValue(id, out var entry) || entry.JpegLength == 0)
+            if (!_index.TryGet(id, out var entry) || entry.JpegLength == 0)
             {
                 return null;
             }
 
-            using var readers = new SegmentReaders(this);
-            var record = readers.ReadIntact(entry);
+            using var reader = new SegmentReader(_segments);
+            var record = reader.ReadIntact(entry);
             if (record is null)
             {
-                RemoveLive(id);
+                _index.Remove(id);
                 return null;
             }
 
@@ -363,14 +331,14 @@ public sealed class SampleStore : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_live.ContainsKey(id))
+            if (!_index.Contains(id))
             {
                 return false;
             }
 
-            Append([SampleRecordCodec.EncodeRemove(id, _time.GetUtcNow().ToUnixTimeMilliseconds(), RemoveReason.Deleted)]);
-            RemoveLive(id);
-            MaybeCompact();
+            _segments.Append([SampleRecordCodec.EncodeRemove(id, _time.GetUtcNow().ToUnixTimeMilliseconds(), RemoveReason.Deleted)]);
+            _index.Remove(id);
+            _compactor.CompactIfWorthIt();
             return true;
         }
     }
@@ -389,7 +357,7 @@ public sealed class SampleStore : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_live.TryGetValue(id, out var entry))
+            if (!_index.TryGet(id, out var entry))
             {
                 return false;
             }
@@ -399,10 +367,8 @@ public sealed class SampleStore : IDisposable
                 return true;
             }
 
-            Append([SampleRecordCodec.EncodeRelabel(id, _time.GetUtcNow().ToUnixTimeMilliseconds(), classIndex)]);
-            _byClass[entry.ClassIndex].Remove(id);
-            entry.ClassIndex = classIndex;
-            _byClass[classIndex].Add(id);
+            _segments.Append([SampleRecordCodec.EncodeRelabel(id, _time.GetUtcNow().ToUnixTimeMilliseconds(), classIndex)]);
+            _index.Relabel(entry, classIndex);
             EnforceLimits(classIndex);
             return true;
         }
@@ -419,7 +385,7 @@ public sealed class SampleStore : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            CompactCore();
+            _compactor.Compact();
         }
     }
 
@@ -434,90 +400,10 @@ public sealed class SampleStore : IDisposable
             }
 
             _disposed = true;
-            _active?.Dispose();
-            _active = null;
+            _segments.Dispose();
             _lock.Dispose();
         }
     }
-
-    private static void CheckSchema(SampleStoreSchema schema)
-    {
-        if (schema.FeatureDimension is < 1 or > 1 << 20)
-        {
-            throw new ArgumentException($"The feature size must be 1 to {1 << 20}; got {schema.FeatureDimension}.", nameof(schema));
-        }
-
-        if (schema.Classes is null || schema.Classes.Count is < 1 or > ushort.MaxValue)
-        {
-            throw new ArgumentException($"A store needs 1 to {ushort.MaxValue} classes; got {schema.Classes?.Count ?? 0}.", nameof(schema));
-        }
-
-        if (schema.Classes.Any(string.IsNullOrWhiteSpace) || schema.Classes.Distinct(StringComparer.Ordinal).Count() != schema.Classes.Count)
-        {
-            throw new ArgumentException($"Class names must be unique and not empty; got [{string.Join(", ", schema.Classes)}].", nameof(schema));
-        }
-    }
-
-    private static void CheckOrWriteDescriptor(string directory, SampleStoreSchema schema, TimeProvider time)
-    {
-        var path = Path.Combine(directory, StoreDescriptor.FileName);
-        if (BoundedFile.LinkProblem(directory, path) is { } link)
-        {
-            throw new SampleStoreException(directory, $"'{path}': {link} Replace the link with the store's own {StoreDescriptor.FileName}.");
-        }
-
-        if (!File.Exists(path))
-        {
-            if (ListSegments(directory).Count > 0)
-            {
-                throw new SampleStoreException(directory, $"it has segment files but no {StoreDescriptor.FileName}, so what its samples mean is unknown. Move the directory aside to start a new store.");
-            }
-
-            StoreDescriptor.Write(path, schema, time.GetUtcNow());
-            return;
-        }
-
-        var stored = StoreDescriptor.Read(path, directory);
-        var sameSource = stored.FeatureSource is null || schema.FeatureSource is null
-            || string.Equals(stored.FeatureSource, schema.FeatureSource, StringComparison.OrdinalIgnoreCase);
-        if (stored.FeatureDimension != schema.FeatureDimension || !stored.Classes.SequenceEqual(schema.Classes, StringComparer.Ordinal) || !sameSource)
-        {
-            var what = stored.FeatureDimension != schema.FeatureDimension
-                ? $"its samples have {stored.FeatureDimension} features, the bundle gives {schema.FeatureDimension}"
-                : !stored.Classes.SequenceEqual(schema.Classes, StringComparer.Ordinal)
-                    ? $"its classes are [{string.Join(", ", stored.Classes)}], the bundle's are [{string.Join(", ", schema.Classes)}]"
-                    : $"its features come from backbone {Sha256.Abbreviate(stored.FeatureSource!)}, the bundle's backbone is {Sha256.Abbreviate(schema.FeatureSource!)}";
-            throw new SampleStoreException(directory, $"it was created for another bundle: {what} (store: {StoreDescriptor.Describe(stored)}; bundle: {StoreDescriptor.Describe(schema)}). Its samples cannot train this head; point store.path elsewhere or move the old store aside (it is left as it is).");
-        }
-    }
-
-    private static List<(int Number, string Path)> ListSegments(string directory) =>
-        [.. Directory.EnumerateFiles(directory, SegmentPrefix + "*" + SegmentExtension)
-            .Select(p => (Number: ParseSegmentNumber(Path.GetFileName(p)), Path: p))
-            .Where(s => s.Number > 0)
-            .OrderBy(s => s.Number)];
-
-    private static int ParseSegmentNumber(string fileName)
-    {
-        if (!fileName.StartsWith(SegmentPrefix, StringComparison.Ordinal) || !fileName.EndsWith(SegmentExtension, StringComparison.Ordinal))
-        {
-            return 0;
-        }
-
-        var digits = fileName[SegmentPrefix.Length..^SegmentExtension.Length];
-        return digits.Length is >= 6 and <= 9 && digits.All(char.IsAsciiDigit) ? int.Parse(digits, CultureInfo.InvariantCulture) : 0;
-    }
-
-    private static void CheckFrameId(string frameId)
-    {
-        ArgumentNullException.ThrowIfNull(frameId);
-        if (frameId.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(frameId) > MaxFrameIdBytes || frameId.Any(char.IsControl))
-        {
-            throw new ArgumentException($"The frame id must be 1 to {MaxFrameIdBytes} UTF-8 bytes without control characters; got \"{frameId}\".", nameof(frameId));
-        }
-    }
-
-    private string SegmentPath(int number) => Path.Combine(DirectoryPath, string.Create(CultureInfo.InvariantCulture, $"{SegmentPrefix}{number:D6}{SegmentExtension}"));
 
     private int ResolveLabel(string label)
     {
@@ -530,437 +416,23 @@ public sealed class SampleStore : IDisposable
         throw new InvalidSettingException("label", $"\"{label}\" is not a class of this bundle{NameSuggestions.DidYouMean(label, Schema.Classes)}; the classes are {string.Join(", ", Schema.Classes)}.");
     }
 
-    private void Rebuild()
-    {
-        // Temporary files are a compaction that did not finish: the old segments are still complete.
-        foreach (var temp in Directory.EnumerateFiles(DirectoryPath, "*" + AtomicFile.TempSuffix))
-        {
-            File.Delete(temp);
-        }
-
-        var segments = ListSegments(DirectoryPath);
-        var lastClean = false;
-        foreach (var (number, path) in segments)
-        {
-            var name = Path.GetFileName(path);
-            _maxSegmentNumber = number;
-            if (BoundedFile.LinkProblem(DirectoryPath, path) is { } link)
-            {
-                // Skipped like a damaged segment: never read, and never appended to (appends go to a new file).
-                _skipped.Add(new SkippedRecord(name, 0, 0, link, false));
-                lastClean = false;
-                continue;
-            }
-
-            var length = new FileInfo(path).Length;
-            _segmentSizes[number] = length;
-            if (length > MaxSegmentReadBytes)
-            {
-                _skipped.Add(new SkippedRecord(name, 0, length, $"the file has {length} bytes, more than a segment can have; it was not read.", false));
-                lastClean = false;
-                continue;
-            }
-
-            var bytes = File.ReadAllBytes(path);
-            var (records, damage) = SegmentScanner.Scan(bytes, FeatureDimension, Schema.Classes.Count);
-            _skipped.AddRange(damage.Select(d => new SkippedRecord(name, d.Offset, d.Bytes, d.Reason, d.IsTornTail)));
-            foreach (var (offset, recordBytes, record) in records)
-            {
-                _nextId = Math.Max(_nextId, record.Id + 1);
-                switch (record.Kind)
-                {
-                    case RecordKind.Sample:
-                        // After a compaction cut short, a sample can be in an old and a new segment: the later copy wins.
-                        RemoveLive(record.Id);
-                        AddLive(new Entry(record.Id, record.ClassIndex, record.TimestampMs, record.FrameId, number, offset, recordBytes, record.JpegLength));
-                        break;
-                    case RecordKind.Remove:
-                        RemoveLive(record.Id);
-                        break;
-                    case RecordKind.Relabel when _live.TryGetValue(record.Id, out var entry):
-                        _byClass[entry.ClassIndex].Remove(entry.Id);
-                        entry.ClassIndex = record.ClassIndex;
-                        _byClass[entry.ClassIndex].Add(entry.Id);
-                        break;
-                }
-            }
-
-            lastClean = damage.Count == 0;
-        }
-
-        // Appends continue in the last segment only if it is whole; after damage they start a new file, so a
-        // damaged file is never written again.
-        if (segments.Count > 0 && lastClean && _segmentSizes[_maxSegmentNumber] < _options.SegmentBytes)
-        {
-            OpenActive(_maxSegmentNumber);
-        }
-    }
-
-    private void OpenActive(int number)
-    {
-        var path = SegmentPath(number);
-        var existed = File.Exists(path);
-        _active = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
-        _activeNumber = number;
-        _maxSegmentNumber = Math.Max(_maxSegmentNumber, number);
-        _segmentSizes[number] = _active.Length;
-        if (!existed)
-        {
-            // The new file's directory entry must be on the disk too, not only its content.
-            _active.Flush(flushToDisk: true);
-            DirectorySync.Flush(DirectoryPath);
-        }
-    }
-
-    private (int Segment, long Offset) Append(IReadOnlyList<byte[]> records)
-    {
-        if (_active is null)
-        {
-            OpenActive(_maxSegmentNumber + 1);
-        }
-
-        var stream = _active!;
-        var offset = stream.Length;
-        try
-        {
-            foreach (var record in records)
-            {
-                stream.Write(record);
-            }
-
-            // Flush(true) is fsync: the sample is on the medium before the caller is told it is stored.
-            stream.Flush(flushToDisk: true);
-        }
-        catch (IOException ex)
-        {
-            // Part of a record may have reached the file; close it so that nothing more is appended after
-            // the damage (the next open skips and reports it).
-            CloseActive();
-            _segmentSizes[_activeNumber] = new FileInfo(SegmentPath(_activeNumber)).Length;
-            throw new SampleStoreException(DirectoryPath, $"a write to {Path.GetFileName(SegmentPath(_activeNumber))} failed ({ex.Message}); the sample was not stored. Free disk space or check the storage medium.", ex);
-        }
-
-        var number = _activeNumber;
-        _segmentSizes[number] = stream.Length;
-        if (stream.Length >= _options.SegmentBytes)
-        {
-            CloseActive();
-        }
-
-        return (number, offset);
-    }
-
-    private void CloseActive()
-    {
-        try
-        {
-            _active?.Dispose();
-        }
-        catch (IOException)
-        {
-            // The write error has been reported already; the handle is gone either way.
-        }
-
-        _active = null;
-    }
-
-    private List<(long Id, RemoveReason Reason)> PlanEvictions(int classIndex, int adding, long addingBytes)
-    {
-        var evictions = new List<(long Id, RemoveReason Reason)>();
-        var planned = new HashSet<long>();
-        if (classIndex >= 0)
-        {
-            var excess = _byClass[classIndex].Count + adding - _options.MaxPerClass;
-            foreach (var id in _byClass[classIndex].Take(Math.Max(0, excess)))
-            {
-                evictions.Add((id, RemoveReason.EvictedPerClass));
-                planned.Add(id);
-            }
-        }
-
-        var bytes = _liveBytes + addingBytes - evictions.Sum(e => (long)_live[e.Id].RecordBytes);
-        if (bytes > _options.MaxTotalBytes)
-        {
-            foreach (var entry in _live.Values)
-            {
-                if (bytes <= _options.MaxTotalBytes)
-                {
-                    break;
-                }
-
-                if (planned.Add(entry.Id))
-                {
-                    evictions.Add((entry.Id, RemoveReason.EvictedBytes));
-                    bytes -= entry.RecordBytes;
-                }
-            }
-        }
-
-        return evictions;
-    }
-
     // Applies the limits to what is stored (after open, when the limits may have been lowered, or after a relabel).
     private void EnforceLimits(int? classIndex)
     {
-        var evictions = new List<(long Id, RemoveReason Reason)>();
-        foreach (var c in classIndex is { } only ? [only] : Enumerable.Range(0, Schema.Classes.Count))
-        {
-            evictions.AddRange(PlanEvictions(c, 0, 0).Where(e => e.Reason == RemoveReason.EvictedPerClass));
-        }
-
-        var planned = evictions.Select(e => e.Id).ToHashSet();
-        var bytes = _liveBytes - evictions.Sum(e => (long)_live[e.Id].RecordBytes);
-        foreach (var entry in _live.Values)
-        {
-            if (bytes <= _options.MaxTotalBytes)
-            {
-                break;
-            }
-
-            if (planned.Add(entry.Id))
-            {
-                evictions.Add((entry.Id, RemoveReason.EvictedBytes));
-                bytes -= entry.RecordBytes;
-            }
-        }
-
+        var evictions = _index.PlanLimits(classIndex);
         if (evictions.Count == 0)
         {
             return;
         }
 
         var time = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        Append([.. evictions.Select(e => SampleRecordCodec.EncodeRemove(e.Id, time, e.Reason))]);
+        _segments.Append([.. evictions.Select(e => SampleRecordCodec.EncodeRemove(e.Id, time, e.Reason))]);
         foreach (var (id, _) in evictions)
         {
-            RemoveLive(id);
+            _index.Remove(id);
             _evicted++;
         }
 
-        MaybeCompact();
-    }
-
-    private void MaybeCompact()
-    {
-        var dead = _segmentSizes.Values.Sum() - _liveBytes;
-        if (dead > Math.Max(_options.MaxTotalBytes / 4, _options.SegmentBytes))
-        {
-            CompactCore();
-        }
-    }
-
-    private void CompactCore()
-    {
-        CloseActive();
-        var oldNumbers = _segmentSizes.Keys.ToList();
-        var written = new List<int>();
-        var moved = new List<(Entry Entry, int Segment, long Offset)>();
-        var damaged = new List<long>();
-        try
-        {
-            using (var readers = new SegmentReaders(this))
-            {
-                var batch = new List<(Entry Entry, byte[] Record)>();
-                long batchBytes = 0;
-                foreach (var entry in _live.Values)
-                {
-                    var record = readers.ReadIntact(entry);
-                    if (record is null)
-                    {
-                        damaged.Add(entry.Id);
-                        continue;
-                    }
-
-                    if (record[SampleRecordCodec.HeaderBytes] == (byte)RecordKind.Sample
-                        && BitConverter.ToUInt16(record, SampleRecordCodec.HeaderBytes + SampleRecordCodec.CommonPayloadBytes) != entry.ClassIndex)
-                    {
-                        // A relabelled sample is written with its new class, so the relabel record can go.
-                        SampleRecordCodec.PatchClass(record, entry.ClassIndex);
-                    }
-
-                    batch.Add((entry, record));
-                    batchBytes += record.Length;
-                    if (batchBytes >= _options.SegmentBytes)
-                    {
-                        WriteCompacted(batch, written, moved);
-                        batch.Clear();
-                        batchBytes = 0;
-                    }
-                }
-
-                if (batch.Count > 0)
-                {
-                    WriteCompacted(batch, written, moved);
-                }
-            }
-        }
-        catch (IOException ex)
-        {
-            // The new files are copies; the old segments are untouched and still hold everything.
-            foreach (var number in written)
-            {
-                TryDelete(SegmentPath(number));
-            }
-
-            throw new SampleStoreException(DirectoryPath, $"compaction failed ({ex.Message}); the old segments are kept and nothing was lost.", ex);
-        }
-
-        // Every live sample is now durable in the new segments: the old ones can go, oldest first, so that a
-        // crash in between never leaves a tombstone deleted while the sample it removes is still on the disk.
-        foreach (var number in oldNumbers)
-        {
-            TryDelete(SegmentPath(number));
-            _segmentSizes.Remove(number);
-        }
-
-        DirectorySync.Flush(DirectoryPath);
-        foreach (var (entry, segment, offset) in moved)
-        {
-            entry.Segment = segment;
-            entry.Offset = offset;
-        }
-
-        foreach (var id in damaged)
-        {
-            RemoveLive(id);
-        }
-
-        _skipped.RemoveAll(s => oldNumbers.Contains(ParseSegmentNumber(s.SegmentFile)));
-        _compactions++;
-    }
-
-    private void WriteCompacted(List<(Entry Entry, byte[] Record)> batch, List<int> written, List<(Entry, int, long)> moved)
-    {
-        var number = _maxSegmentNumber + 1;
-        _maxSegmentNumber = number;
-        var offsets = new long[batch.Count];
-        AtomicFile.Write(SegmentPath(number), stream =>
-        {
-            for (var i = 0; i < batch.Count; i++)
-            {
-                offsets[i] = stream.Position;
-                stream.Write(batch[i].Record);
-            }
-        });
-        written.Add(number);
-        _segmentSizes[number] = batch.Sum(b => (long)b.Record.Length);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            moved.Add((batch[i].Entry, number, offsets[i]));
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // A leftover old segment only holds copies; the next compaction removes it.
-        }
-    }
-
-    private bool TryReadFeatures(SegmentReaders readers, Entry entry, float[] destination)
-    {
-        var record = readers.ReadIntact(entry);
-        if (record is null)
-        {
-            return false;
-        }
-
-        var payload = record.AsSpan(SampleRecordCodec.HeaderBytes);
-        var invalid = SampleRecordCodec.TryDecode(payload, FeatureDimension, Schema.Classes.Count, out var decoded);
-        if (invalid is not null || decoded.Kind != RecordKind.Sample || decoded.Id != entry.Id)
-        {
-            _skipped.Add(new SkippedRecord(Path.GetFileName(SegmentPath(entry.Segment)), entry.Offset, entry.RecordBytes, $"sample {entry.Id} changed on the disk after the store was opened.", false));
-            return false;
-        }
-
-        SampleRecordCodec.ReadFloats(payload[decoded.FeatureOffset..], destination);
-        return true;
-    }
-
-    private void AddLive(Entry entry)
-    {
-        _live[entry.Id] = entry;
-        _byClass[entry.ClassIndex].Add(entry.Id);
-        _liveBytes += entry.RecordBytes;
-    }
-
-    private void RemoveLive(long id)
-    {
-        if (_live.Remove(id, out var entry))
-        {
-            _byClass[entry.ClassIndex].Remove(id);
-            _liveBytes -= entry.RecordBytes;
-        }
-    }
-
-    private sealed class Entry(long id, int classIndex, long timestampMs, string frameId, int segment, long offset, int recordBytes, int jpegLength)
-    {
-        public long Id { get; } = id;
-
-        public int ClassIndex { get; set; } = classIndex;
-
-        public long TimestampMs { get; } = timestampMs;
-
-        public string FrameId { get; } = frameId;
-
-        public int Segment { get; set; } = segment;
-
-        public long Offset { get; set; } = offset;
-
-        public int RecordBytes { get; } = recordBytes;
-
-        public int JpegLength { get; } = jpegLength;
-
-        public StoredSample ToSample(IReadOnlyList<string> classes) =>
-            new(Id, classes[ClassIndex], ClassIndex, DateTimeOffset.FromUnixTimeMilliseconds(TimestampMs), FrameId, JpegLength, RecordBytes);
-    }
-
-    // Read handles on segment files for one operation; a record that no longer verifies is reported.
-    private sealed class SegmentReaders(SampleStore store) : IDisposable
-    {
-        private readonly Dictionary<int, SafeFileHandle> _handles = [];
-
-        public byte[]? ReadIntact(Entry entry)
-        {
-            var name = Path.GetFileName(store.SegmentPath(entry.Segment));
-            var record = new byte[entry.RecordBytes];
-            int read;
-            try
-            {
-                if (!_handles.TryGetValue(entry.Segment, out var handle))
-                {
-                    handle = File.OpenHandle(store.SegmentPath(entry.Segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                    _handles[entry.Segment] = handle;
-                }
-
-                read = RandomAccess.Read(handle, record, entry.Offset);
-            }
-            catch (IOException ex)
-            {
-                store._skipped.Add(new SkippedRecord(name, entry.Offset, entry.RecordBytes, $"sample {entry.Id} cannot be read: {ex.Message}", false));
-                return null;
-            }
-
-            if (read != record.Length || !SampleRecordCodec.IsIntact(record, 0, out var length) || length != record.Length)
-            {
-                store._skipped.Add(new SkippedRecord(name, entry.Offset, entry.RecordBytes, $"sample {entry.Id} changed on the disk after the store was opened (its CRC-32C no longer matches); it was skipped.", false));
-                return null;
-            }
-
-            return record;
-        }
-
-        public void Dispose()
-        {
-            foreach (var handle in _handles.Values)
-            {
-                handle.Dispose();
-            }
-        }
+        _compactor.CompactIfWorthIt();
     }
 }

@@ -13,6 +13,44 @@ internal static class StoreDescriptor
     public const string FileName = "store.json";
     public const int FormatVersion = 1;
 
+    /// <summary>
+    /// Writes <c>store.json</c> for <paramref name="schema"/> in a new store, or checks that an existing store was
+    /// created for the same feature size, classes and backbone.
+    /// </summary>
+    /// <exception cref="SampleStoreException">The store is another bundle's, its descriptor is damaged or a link, or it has segments but no descriptor.</exception>
+    public static void CheckOrCreate(string directory, SampleStoreSchema schema, TimeProvider time)
+    {
+        var path = Path.Combine(directory, FileName);
+        if (BoundedFile.LinkProblem(directory, path) is { } link)
+        {
+            throw new SampleStoreException(directory, $"'{path}': {link} Replace the link with the store's own {FileName}.");
+        }
+
+        if (!File.Exists(path))
+        {
+            if (SegmentFiles.List(directory).Count > 0)
+            {
+                throw new SampleStoreException(directory, $"it has segment files but no {FileName}, so what its samples mean is unknown. Move the directory aside to start a new store.");
+            }
+
+            Write(path, schema, time.GetUtcNow());
+            return;
+        }
+
+        var stored = Read(path, directory);
+        var sameSource = stored.FeatureSource is null || schema.FeatureSource is null
+            || string.Equals(stored.FeatureSource, schema.FeatureSource, StringComparison.OrdinalIgnoreCase);
+        if (stored.FeatureDimension != schema.FeatureDimension || !stored.Classes.SequenceEqual(schema.Classes, StringComparer.Ordinal) || !sameSource)
+        {
+            var what = stored.FeatureDimension != schema.FeatureDimension
+                ? $"its samples have {stored.FeatureDimension} features, the bundle gives {schema.FeatureDimension}"
+                : !stored.Classes.SequenceEqual(schema.Classes, StringComparer.Ordinal)
+                    ? $"its classes are [{string.Join(", ", stored.Classes)}], the bundle's are [{string.Join(", ", schema.Classes)}]"
+                    : $"its features come from backbone {Sha256.Abbreviate(stored.FeatureSource!)}, the bundle's backbone is {Sha256.Abbreviate(schema.FeatureSource!)}";
+            throw new SampleStoreException(directory, $"it was created for another bundle: {what} (store: {Describe(stored)}; bundle: {Describe(schema)}). Its samples cannot train this head; point store.path elsewhere or move the old store aside (it is left as it is).");
+        }
+    }
+
     public static void Write(string path, SampleStoreSchema schema, DateTimeOffset createdAt)
     {
         using var buffer = new MemoryStream();

@@ -1,7 +1,9 @@
+using EdgeTransfer.Runtime.Versioning;
+
 namespace EdgeTransfer.Runtime.Anomaly.Registry;
 
 /// <summary>One stored anomaly model version (<c>a0003.etam</c>) and what the registry recorded with it.</summary>
-public sealed record AnomalyModelVersion
+public sealed record AnomalyModelVersion : IRegistryVersion
 {
     /// <summary>The version number (1, 2, …).</summary>
     public required int Number { get; init; }

@@ -1,10 +1,10 @@
 using System.Text;
 using EdgeTransfer.Artifacts.IO;
 
-namespace EdgeTransfer.Runtime.Heads;
+namespace EdgeTransfer.Runtime.Versioning;
 
-/// <summary>Reads the registry's <c>current</c> pointer as the small state file it must be.</summary>
-internal static class HeadPointerFile
+/// <summary>Reads a registry's <c>current</c> pointer as the small state file it must be.</summary>
+internal static class RegistryPointerFile
 {
     // "v0001" to "v999999999" and a line end: anything longer is not a pointer this software wrote.
     private const int MaxBytes = 64;
