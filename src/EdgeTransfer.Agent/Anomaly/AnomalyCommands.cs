@@ -1,6 +1,6 @@
 using System.Globalization;
+using EdgeTransfer.Agent.Publishing;
 using EdgeTransfer.Agent.Replies;
-using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Protocol;
 using EdgeTransfer.Runtime.Anomaly;
@@ -21,7 +21,7 @@ namespace EdgeTransfer.Agent.Anomaly;
 /// or too few good images, only defects, a bundle without patch features) is answered as an error reply; what
 /// goes wrong later is a <c>failed</c> fit result. Either way the model in service is untouched.
 /// </remarks>
-internal sealed class AnomalyCommands(Func<DeviceHost> host, MqttConnection connection, ILogger logger, TimeProvider time, CancellationToken stopping)
+internal sealed class AnomalyCommands(Func<DeviceHost> host, OutboxWriter outbox, ILogger logger, TimeProvider time, CancellationToken stopping)
 {
     private FitRun? _run;
     private int _runs;
@@ -174,7 +174,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, MqttConnection conn
             run.Cancel.Dispose();
         }
 
-        Enqueue(message, "the fit result could not be stored in the outbox");
+        outbox.Enqueue(message, "the fit result could not be stored in the outbox");
         if (message.Outcome == TrainingOutcome.Promoted)
         {
             await ModelChanged();
@@ -189,22 +189,9 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, MqttConnection conn
             return;
         }
 
-        Enqueue(
+        outbox.Enqueue(
             new FitProgress { RunId = runId, Stage = progress.Stage.ToString().ToLowerInvariant(), Done = progress.Done, Total = progress.Total },
             "fit progress could not be stored in the outbox");
-    }
-
-    private void Enqueue<T>(T message, string failure)
-        where T : DeviceMessage
-    {
-        try
-        {
-            connection.Enqueue(message);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
-        {
-            AgentLog.TelemetryFailed(logger, ex, failure);
-        }
     }
 
     private sealed class FitRun(string runId, CancellationTokenSource cancel)

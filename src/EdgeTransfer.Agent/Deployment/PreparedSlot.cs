@@ -1,6 +1,6 @@
 using EdgeTransfer.Runtime.Hosting;
 
-namespace EdgeTransfer.Agent;
+namespace EdgeTransfer.Agent.Deployment;
 
 /// <summary>A slot unpacked and opened, not yet in service.</summary>
 /// <param name="Slot">The slot name.</param>

@@ -9,7 +9,7 @@ using EdgeTransfer.Runtime.Hosting;
 using EdgeTransfer.Runtime.Loading;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeTransfer.Agent;
+namespace EdgeTransfer.Agent.Deployment;
 
 /// <summary>
 /// The slot side of a deployment: unpacks a received bundle into a new slot, carries what the device learned into it,

@@ -1,23 +1,29 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeTransfer.Mqtt.Commands;
+using EdgeTransfer.Mqtt.Protocol;
 using EdgeTransfer.Runtime.Evaluation;
 using EdgeTransfer.Runtime.Hosting;
 
-namespace EdgeTransfer.Agent;
+namespace EdgeTransfer.Agent.Commands;
 
 /// <summary>
 /// The <c>evaluate</c> command: a stored head on the stored samples it was never trained on
 /// (<see cref="StoredSampleEvaluator"/>). A head the device does not hold, a head that records no training samples,
 /// or no sample left to evaluate on are <c>not_found</c> errors whose message says what to do.
 /// </summary>
-internal static class EvaluateCommand
+/// <param name="hosts">The host in service.</param>
+internal sealed class EvaluateCommand(HostInService hosts) : AgentCommand<EvaluateRequest>("evaluate", ProtocolJsonContext.Default.EvaluateRequest)
 {
+    /// <inheritdoc/>
+    public override ValueTask<CommandResult> HandleAsync(EvaluateRequest request, CommandContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Run(hosts.Current, request));
+
     /// <summary>Evaluates and replies with the <see cref="EvaluationReport"/>.</summary>
     /// <param name="host">The device.</param>
     /// <param name="request">The validated request.</param>
     /// <exception cref="CommandException">The head or the samples cannot be evaluated.</exception>
-    public static CommandResult Run(DeviceHost host, EvaluateRequest request)
+    private static CommandResult Run(DeviceHost host, EvaluateRequest request)
     {
         var heads = host.Heads;
         var version = request.HeadVersion is { } number

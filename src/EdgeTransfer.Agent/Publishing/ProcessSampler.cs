@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EdgeTransfer.Agent;
+namespace EdgeTransfer.Agent.Publishing;
 
 /// <summary>CPU use between two samples and the resident set size of this process, for telemetry.</summary>
 internal sealed class ProcessSampler
