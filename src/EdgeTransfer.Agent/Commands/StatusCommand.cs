@@ -27,7 +27,7 @@ internal sealed class StatusCommand(
     InspectionTotals totals,
     TrainingRuns runs,
     HeadValidations validations,
-    AnomalyCommands anomaly) : AgentCommand<StatusRequest>("status", ProtocolJsonContext.Default.StatusRequest)
+    AnomalyFits anomaly) : AgentCommand<StatusRequest>("status", ProtocolJsonContext.Default.StatusRequest)
 {
     /// <inheritdoc/>
     public override ValueTask<CommandResult> HandleAsync(StatusRequest request, CommandContext context, CancellationToken cancellationToken) =>
