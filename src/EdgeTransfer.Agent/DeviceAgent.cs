@@ -38,7 +38,7 @@ public sealed class DeviceAgent : IAsyncDisposable
     private readonly InspectionEventPublisher _events;
     private readonly TelemetryPublisher _telemetry;
     private readonly TrainingRuns _training;
-    private readonly AnomalyCommands _anomaly;
+    private readonly AnomalyFits _anomaly;
     private readonly StatusCommand _status;
     private Task _telemetryTask = Task.CompletedTask;
     private int _started;
@@ -72,7 +72,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             _telemetry = new TelemetryPublisher(_hosts, Connection, settings, totals, time, _logger);
             var validations = new HeadValidations();
             _training = new TrainingRuns(_hosts, outbox, status, validations, _logger, time, _stop.Token);
-            _anomaly = new AnomalyCommands(() => _hosts.Current, outbox, _logger, time, _stop.Token) { ModelChanged = status.PublishAsync, TrainingRunId = () => _training.RunId };
+            _anomaly = new AnomalyFits(_hosts, outbox, status, _logger, time, _stop.Token);
             _status = new StatusCommand(_hosts, Connection, status, settings, totals, _training, validations, _anomaly);
             IAgentCommand[] commands =
             [
@@ -84,7 +84,7 @@ public sealed class DeviceAgent : IAsyncDisposable
                 new EvaluateCommand(_hosts),
                 new ConfigCommand(_hosts, settings),
                 new PreviewCommand(_hosts, _events),
-                new FitCommand(_anomaly),
+                new FitCommand(_hosts, _anomaly, _training),
             ];
             _router = new CommandRouter(device.Device.Fleet, device.Device.Id);
             foreach (var command in commands)

@@ -16,7 +16,7 @@ namespace EdgeTransfer.Agent.Commands;
 /// <param name="anomaly">Rolls the anomaly model back.</param>
 /// <param name="validations">The validation matrices, copied to the restored head.</param>
 /// <param name="status">Publishes the status after a rollback.</param>
-internal sealed class RollbackCommand(HostInService hosts, TrainingRuns runs, AnomalyCommands anomaly, HeadValidations validations, StatusPublisher status)
+internal sealed class RollbackCommand(HostInService hosts, TrainingRuns runs, AnomalyFits anomaly, HeadValidations validations, StatusPublisher status)
     : AgentCommand<RollbackRequest>("rollback", ProtocolJsonContext.Default.RollbackRequest)
 {
     /// <inheritdoc/>

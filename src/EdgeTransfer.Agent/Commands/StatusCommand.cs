@@ -27,7 +27,7 @@ internal sealed class StatusCommand(
     InspectionTotals totals,
     TrainingRuns runs,
     HeadValidations validations,
-    AnomalyCommands anomaly) : AgentCommand<StatusRequest>("status", ProtocolJsonContext.Default.StatusRequest)
+    AnomalyFits anomaly) : AgentCommand<StatusRequest>("status", ProtocolJsonContext.Default.StatusRequest)
 {
     /// <inheritdoc/>
     public override ValueTask<CommandResult> HandleAsync(StatusRequest request, CommandContext context, CancellationToken cancellationToken) =>
@@ -39,8 +39,8 @@ internal sealed class StatusCommand(
         var host = hosts.Current;
         var head = host.Heads.Current;
         var store = host.Samples.Statistics;
-        var inspected = totals.Of(host);
         var loop = host.Loop;
+        var inspected = totals.Of(loop?.GetStatistics());
         var source = host.Source?.Status;
         var outbox = connection.Outbox!.Statistics;
         return new StatusReport

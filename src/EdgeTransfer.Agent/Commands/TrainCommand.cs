@@ -15,7 +15,7 @@ namespace EdgeTransfer.Agent.Commands;
 /// <param name="hosts">The host in service.</param>
 /// <param name="runs">The training runs.</param>
 /// <param name="anomaly">The anomaly fits (a fit and a training share the cores; one at a time).</param>
-internal sealed class TrainCommand(HostInService hosts, TrainingRuns runs, AnomalyCommands anomaly) : AgentCommand<TrainRequest>("train", ProtocolJsonContext.Default.TrainRequest)
+internal sealed class TrainCommand(HostInService hosts, TrainingRuns runs, AnomalyFits anomaly) : AgentCommand<TrainRequest>("train", ProtocolJsonContext.Default.TrainRequest)
 {
     /// <inheritdoc/>
     public override ValueTask<CommandResult> HandleAsync(TrainRequest request, CommandContext context, CancellationToken cancellationToken)

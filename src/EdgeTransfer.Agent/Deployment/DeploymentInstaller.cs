@@ -33,7 +33,7 @@ internal sealed class DeploymentInstaller(
     InspectionTotals totals,
     StatusPublisher status,
     TrainingRuns training,
-    AnomalyCommands anomaly,
+    AnomalyFits anomaly,
     DeviceAgentOptions options,
     ILoggerFactory? loggers,
     TimeProvider time,

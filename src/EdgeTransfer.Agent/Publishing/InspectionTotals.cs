@@ -1,5 +1,4 @@
 using EdgeTransfer.Mqtt.Protocol;
-using EdgeTransfer.Runtime.Hosting;
 using EdgeTransfer.Runtime.Inspection;
 
 namespace EdgeTransfer.Agent.Publishing;
@@ -16,10 +15,10 @@ internal sealed class InspectionTotals
     private long _retiredRejects;
     private long _retiredErrors;
 
-    /// <summary>The totals with the loop of <paramref name="host"/>, and that loop's latency percentiles (null before its first frame).</summary>
-    public (long Frames, long Rejects, long Errors, Dictionary<string, long> Verdicts, LatencyPercentiles? Latency) Of(DeviceHost host)
+    /// <summary>The totals with the loop in service, and that loop's latency percentiles (null before its first frame).</summary>
+    /// <param name="current">The figures of the loop in service, or null when the device does not inspect.</param>
+    public (long Frames, long Rejects, long Errors, Dictionary<string, long> Verdicts, LatencyPercentiles? Latency) Of(InspectionStatistics? current)
     {
-        var current = host.Loop?.GetStatistics();
         lock (_lock)
         {
             var verdicts = new Dictionary<string, long>(_retiredVerdicts, StringComparer.Ordinal);

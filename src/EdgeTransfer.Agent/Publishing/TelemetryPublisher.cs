@@ -60,7 +60,7 @@ internal sealed class TelemetryPublisher(HostInService hosts, MqttConnection con
     private TelemetryMessage Build()
     {
         var host = hosts.Current;
-        var inspected = totals.Of(host);
+        var inspected = totals.Of(host.Loop?.GetStatistics());
         var (cpu, rss) = _process.Sample();
         var store = host.Samples.Statistics;
         var outbox = connection.Outbox!.Statistics;

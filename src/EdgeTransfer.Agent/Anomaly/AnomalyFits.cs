@@ -12,16 +12,18 @@ using Microsoft.Extensions.Logging;
 namespace EdgeTransfer.Agent.Anomaly;
 
 /// <summary>
-/// The anomaly side of the agent: the <c>fit</c> command (checks, a background fit with <c>fit-progress</c> and a
-/// <c>fit-result</c> on the <c>training</c> topic) and <c>rollback</c> with <c>"anomaly": true</c>.
+/// The anomaly model fits that <c>fit</c> starts (a background fit with <c>fit-progress</c> and a <c>fit-result</c>
+/// on the <c>training</c> topic, through the outbox), the anomaly model's <c>rollback</c> (<c>"anomaly": true</c>)
+/// and the <c>anomaly</c> part of <c>status</c>. What goes wrong during a fit is a <c>failed</c> fit result; the
+/// model in service is untouched.
 /// </summary>
-/// <remarks>
-/// The images come from the folders of <c>device.json</c> (<c>inspection.anomaly.goodImages</c>,
-/// <c>defectImages</c>): a command never names a path. What can be checked before the fit starts (no folder, no
-/// or too few good images, only defects, a bundle without patch features) is answered as an error reply; what
-/// goes wrong later is a <c>failed</c> fit result. Either way the model in service is untouched.
-/// </remarks>
-internal sealed class AnomalyCommands(Func<DeviceHost> host, OutboxWriter outbox, ILogger logger, TimeProvider time, CancellationToken stopping)
+/// <param name="hosts">The host in service.</param>
+/// <param name="outbox">Where progress and results are stored.</param>
+/// <param name="status">Publishes the status after a promotion or a rollback (it carries the anomaly version).</param>
+/// <param name="logger">Where each result is logged.</param>
+/// <param name="time">The clock of run ids and durations.</param>
+/// <param name="stopping">Cancels a fit when the agent stops.</param>
+internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, StatusPublisher status, ILogger logger, TimeProvider time, CancellationToken stopping)
 {
     private FitRun? _run;
     private int _runs;
@@ -29,39 +31,14 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, OutboxWriter outbox
     /// <summary>The fit in progress, or null.</summary>
     public string? FitRunId => Volatile.Read(ref _run) is { Completion.IsCompleted: false } run ? run.RunId : null;
 
-    /// <summary>Told after a fit promoted a model or a rollback (the retained status carries the anomaly version).</summary>
-    public Func<Task> ModelChanged { get; init; } = () => Task.CompletedTask;
-
-    /// <summary>Whether a head training runs (a fit and a training share the cores; one at a time).</summary>
-    public Func<string?> TrainingRunId { get; init; } = () => null;
-
-    /// <summary>Handles <c>cmd/fit</c>.</summary>
-    public ValueTask<CommandResult> FitAsync(FitRequest request, CommandContext context, CancellationToken cancellationToken)
+    /// <summary>Starts fitting on <paramref name="device"/> in the background; progress and result go to the <c>training</c> topic.</summary>
+    /// <param name="device">The host in service, checked by the <c>fit</c> command.</param>
+    /// <param name="goodFolder">The folder of good images.</param>
+    /// <param name="defectFolder">The folder of defect images, or null.</param>
+    /// <returns>The new fit's id.</returns>
+    public string Start(DeviceHost device, string goodFolder, string? defectFolder)
     {
-        var device = host();
-        if (FitRunId is { } fitting)
-        {
-            throw new CommandException(CommandErrorCodes.Busy, null, $"Anomaly fit {fitting} is in progress; wait for its fit-result on the training topic, then send fit again.");
-        }
-
-        var training = TrainingRunId();
-        if (training is not null || device.IsTraining)
-        {
-            throw new CommandException(CommandErrorCodes.Busy, null, $"A training run ({training ?? "started locally"}) is in progress; fit after its result.");
-        }
-
-        if (device.Anomaly.IsFitting)
-        {
-            throw new CommandException(CommandErrorCodes.Busy, null, "An anomaly fit started on the device itself is in progress; fit after it ends.");
-        }
-
         var anomaly = device.Anomaly;
-        if (!anomaly.BundleHasPatchFeatures)
-        {
-            throw new CommandException(CommandErrorCodes.Failed, null, $"Bundle {device.Bundle.BundleId} has no patch features, so no anomaly model can be fitted on it; prepare the bundle again with the default --patch-layers and deploy it. Nothing was changed.");
-        }
-
-        var (goodFolder, good, defectFolder, defects) = FitImages.Check(device.Options.Inspection.Anomaly, request.Defects != false);
         var runId = string.Create(CultureInfo.InvariantCulture, $"f-{time.GetUtcNow():yyyyMMddHHmmss}-{Interlocked.Increment(ref _runs)}");
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var run = new FitRun(runId, cancel);
@@ -70,9 +47,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, OutboxWriter outbox
         var fit = Task.Run(() => anomaly.Fit(goodFolder, defectFolder, progress, cancel.Token), CancellationToken.None);
         run.Completion = FinishAsync(run, fit, started);
         Volatile.Write(ref _run, run);
-        return ValueTask.FromResult(CommandResult.Of(
-            new FitAccepted { RunId = runId, GoodImages = good, DefectImages = defects, InService = anomaly.Registry.Current?.Name },
-            AgentJsonContext.Default.FitAccepted));
+        return runId;
     }
 
     /// <summary>Handles <c>cmd/rollback</c> with <c>"anomaly": true</c>.</summary>
@@ -83,7 +58,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, OutboxWriter outbox
             throw new CommandException(CommandErrorCodes.Busy, null, $"Anomaly fit {fitting} is in progress; roll back after its fit-result.");
         }
 
-        var anomaly = host().Anomaly;
+        var anomaly = hosts.Current.Anomaly;
         AnomalyModelVersion version;
         try
         {
@@ -99,7 +74,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, OutboxWriter outbox
             throw new CommandException(CommandErrorCodes.Failed, null, $"The anomaly model to restore is damaged ({ex.Reason}); the model in service stays.", ex);
         }
 
-        await ModelChanged();
+        await status.PublishAsync();
         return CommandResult.Of(
             new AnomalyRollbackResult { AnomalyModel = version.Name, RestoredFrom = version.RestoredFrom is { } r ? AnomalyModelRegistry.VersionName(r) : null, Threshold = version.Threshold },
             AgentJsonContext.Default.AnomalyRollbackResult);
@@ -159,7 +134,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, OutboxWriter outbox
             {
                 RunId = run.RunId,
                 Outcome = TrainingOutcome.Failed,
-                AnomalyModel = host().Anomaly.Registry.Current?.Name,
+                AnomalyModel = hosts.Current.Anomaly.Registry.Current?.Name,
                 DurationSeconds = Math.Round(time.GetElapsedTime(started).TotalSeconds, 3),
                 Reason = ex switch
                 {
@@ -177,7 +152,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, OutboxWriter outbox
         outbox.Enqueue(message, "the fit result could not be stored in the outbox");
         if (message.Outcome == TrainingOutcome.Promoted)
         {
-            await ModelChanged();
+            await status.PublishAsync();
         }
     }
 
@@ -204,7 +179,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, OutboxWriter outbox
     }
 
     // Queues progress on the fit's thread, in order (Progress<T> would post to the pool and could reorder).
-    private sealed class FitProgressSink(AnomalyCommands owner, string runId) : IProgress<AnomalyFitProgress>
+    private sealed class FitProgressSink(AnomalyFits owner, string runId) : IProgress<AnomalyFitProgress>
     {
         public void Report(AnomalyFitProgress value) => owner.OnProgress(runId, value);
     }
