@@ -25,7 +25,7 @@ public sealed class DashboardModelTests
         { "status", """{"schema":"edgetransfer/v1","state":"online","versions":{"head":"seven"}}""", "versions: head is text" },
         { "telemetry", """{"schema":"edgetransfer/v1","verdicts":{"good":-3}}""", "is not a count" },
         { "training", """{"schema":"edgetransfer/v1","type":"progress","runId":"r-1","epoch":0,"epochs":3}""", "epoch and epochs" },
-        { "training", """{"schema":"edgetransfer/v1","type":"party","runId":"r-1"}""", "\"party\" is not progress or result" },
+        { "training", """{"schema":"edgetransfer/v1","type":"party","runId":"r-1"}""", "\"party\" is not progress, result, fit-progress or fit-result" },
         { "training", """{"schema":"edgetransfer/v1","type":"result","runId":"r-1","outcome":"exploded"}""", "\"exploded\" is not promoted" },
         { "events", "", "empty payload" },
     };

@@ -2,6 +2,7 @@ using EdgeTransfer.LineConsole.Session;
 using EdgeTransfer.LineConsole.Tests.Infrastructure;
 using EdgeTransfer.Mqtt.Broker;
 using EdgeTransfer.Mqtt.Protocol;
+using EdgeTransfer.Testing.Mqtt;
 using Spectre.Console.Testing;
 
 namespace EdgeTransfer.LineConsole.Tests;
@@ -9,6 +10,8 @@ namespace EdgeTransfer.LineConsole.Tests;
 /// <summary>The console against an in-process broker and a simulated device that speaks protocol v1.</summary>
 public sealed class DashboardSessionTests : IAsyncLifetime
 {
+    // Tests that are not about the broker run over the in-memory transport; the rest use the embedded MQTTnet broker.
+    private readonly InMemoryBroker _memory = new();
     private EmbeddedBroker _broker = null!;
 
     public async Task InitializeAsync() => _broker = await EmbeddedBroker.StartAsync(new EmbeddedBrokerOptions { Port = 0 });
@@ -19,9 +22,9 @@ public sealed class DashboardSessionTests : IAsyncLifetime
     public async Task Dashboard_ShowsStatusVerdictsCountsPreviewAndTrainingResult_AfterKeys1AndT()
     {
         // Given a device that inspects a few parts, and a console watching it
-        await using var device = new SimulatedDevice(_broker.Port);
+        await using var device = new SimulatedDevice(_broker.Port, transport: _memory.CreateTransport("line3-cam1"));
         await device.StartAsync();
-        await using var session = await StartSessionAsync();
+        await using var session = await StartSessionAsync(inMemory: true);
         device.Inspect("good", 0.98);
         device.Inspect("scratch", 0.91, rejected: true, latencyMs: 17.25);
         device.Telemetry(new() { ["good"] = 40, ["scratch"] = 2 });
@@ -58,9 +61,9 @@ public sealed class DashboardSessionTests : IAsyncLifetime
     public async Task Keys_SendTheRightCommands_AndTheirRepliesAreShown()
     {
         // Given a console watching a device
-        await using var device = new SimulatedDevice(_broker.Port);
+        await using var device = new SimulatedDevice(_broker.Port, transport: _memory.CreateTransport("line3-cam1"));
         await device.StartAsync();
-        await using var session = await StartSessionAsync();
+        await using var session = await StartSessionAsync(inMemory: true);
         await Eventually.TrueAsync(() => session.Model.Snapshot().Classes.Count == 3, "the classes from the status reply");
 
         // When the technician presses 2, c, c, p
@@ -93,9 +96,9 @@ public sealed class DashboardSessionTests : IAsyncLifetime
     public async Task Dashboard_ShowsErrorReply_WhenTheDeviceRefusesRollback()
     {
         // Given a device with only its first head
-        await using var device = new SimulatedDevice(_broker.Port);
+        await using var device = new SimulatedDevice(_broker.Port, transport: _memory.CreateTransport("line3-cam1"));
         await device.StartAsync();
-        await using var session = await StartSessionAsync();
+        await using var session = await StartSessionAsync(inMemory: true);
 
         // When the technician presses r
         session.HandleKey('r');
@@ -131,9 +134,9 @@ public sealed class DashboardSessionTests : IAsyncLifetime
     public async Task Dashboard_CountsBadMessages_AndKeepsWorking()
     {
         // Given a console watching a device
-        await using var device = new SimulatedDevice(_broker.Port);
+        await using var device = new SimulatedDevice(_broker.Port, transport: _memory.CreateTransport("line3-cam1"));
         await device.StartAsync();
-        await using var session = await StartSessionAsync();
+        await using var session = await StartSessionAsync(inMemory: true);
 
         // When the device publishes garbage of every kind, then a good event
         await device.PublishRawAsync(TopicKind.Events, "{\"schema\":\"edgetransfer/v1\",\"frameId\":");
@@ -157,9 +160,9 @@ public sealed class DashboardSessionTests : IAsyncLifetime
     public async Task Dashboard_SaysNoPreview_WhenTheDeviceHasNoPreviewCommand()
     {
         // Given a device whose agent predates the preview command
-        await using var device = new SimulatedDevice(_broker.Port, preview: false);
+        await using var device = new SimulatedDevice(_broker.Port, preview: false, transport: _memory.CreateTransport("line3-cam1"));
         await device.StartAsync();
-        await using var session = await StartSessionAsync();
+        await using var session = await StartSessionAsync(inMemory: true);
 
         // When the console asks for a preview
         await Eventually.TrueAsync(() => session.Model.Snapshot().PreviewNote?.Contains("no preview command", StringComparison.Ordinal) == true, "the unknown_command reply");
@@ -215,16 +218,17 @@ public sealed class DashboardSessionTests : IAsyncLifetime
         Assert.Contains(device.Commands, c => c.Name == "label" && c.Body.Contains("\"good\"", StringComparison.Ordinal));
     }
 
-    private async Task<DashboardSession> StartSessionAsync()
+    private async Task<DashboardSession> StartSessionAsync(bool inMemory = false)
     {
-        var session = new DashboardSession(new ConsoleOptions
+        var options = new ConsoleOptions
         {
             Port = _broker.Port,
             Fleet = SimulatedDevice.Fleet,
             Device = "line3-cam1",
             StatusInterval = TimeSpan.FromMilliseconds(500),
             PreviewInterval = TimeSpan.FromMilliseconds(300),
-        });
+        };
+        var session = inMemory ? new DashboardSession(options, _memory.CreateTransport("console")) : new DashboardSession(options);
         await session.StartAsync();
         Assert.True(await session.WaitReadyAsync(TimeSpan.FromSeconds(10)), "the broker should be reachable");
         return session;

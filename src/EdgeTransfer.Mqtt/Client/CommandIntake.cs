@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Threading.Channels;
 using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Protocol;
-using MQTTnet;
 
 namespace EdgeTransfer.Mqtt.Client;
 
@@ -65,15 +64,14 @@ internal sealed class CommandIntake
     public bool IsCommandTopic(string topic) => topic.StartsWith(_prefix, StringComparison.Ordinal);
 
     /// <summary>Takes one request: null when it was queued, or the reply to publish now.</summary>
-    public async ValueTask<CommandDispatch?> OfferAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    public async ValueTask<CommandDispatch?> OfferAsync(TransportMessage message, CancellationToken cancellationToken)
     {
         var payload = message.Payload;
         var command = new IncomingCommand
         {
             Topic = message.Topic,
             ResponseTopic = message.ResponseTopic,
-            // A bare null here would become an empty but present ReadOnlyMemory (via the byte[] conversion); keep "absent" absent.
-            CorrelationData = message.CorrelationData is { Length: > 0 } c ? new ReadOnlyMemory<byte>(c) : null,
+            CorrelationData = message.CorrelationData,
             ContentType = message.ContentType,
             Retained = message.Retain,
         };

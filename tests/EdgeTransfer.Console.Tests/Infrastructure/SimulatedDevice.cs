@@ -37,11 +37,12 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <param name="port">The broker port on loopback.</param>
     /// <param name="id">The device id.</param>
     /// <param name="preview">Whether it answers <c>preview</c> (an agent older than docs/console.md does not).</param>
-    public SimulatedDevice(int port, string id = "line3-cam1", bool preview = true)
+    /// <param name="transport">The transport (the in-memory one), or null for MQTTnet to the port.</param>
+    public SimulatedDevice(int port, string id = "line3-cam1", bool preview = true, IMqttTransport? transport = null)
     {
         Id = id;
         _router = new CommandRouter(Fleet, id);
-        Connection = new MqttConnection(new MqttConnectionOptions
+        var options = new MqttConnectionOptions
         {
             Role = ConnectionRole.Device,
             Port = port,
@@ -49,13 +50,12 @@ public sealed class SimulatedDevice : IAsyncDisposable
             DeviceId = id,
             StateDirectory = _state.Path,
             ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
-        })
+        };
+        Connection = transport is null ? new MqttConnection(options) : new MqttConnection(options, transport);
+        Connection.BirthProvider = () => new StatusMessage
         {
-            BirthProvider = () => new StatusMessage
-            {
-                Versions = new DeviceVersions { App = "9.9.9-sim", OnnxRuntime = "1.31.1", Bundle = "line3", Head = CurrentHead },
-                ExecutionProvider = "cpu",
-            },
+            Versions = new DeviceVersions { App = "9.9.9-sim", OnnxRuntime = "1.31.1", Bundle = "line3", Head = CurrentHead },
+            ExecutionProvider = "cpu",
         };
         _router.Register("label", ProtocolJsonContext.Default.LabelRequest, (r, _, _) =>
         {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeTransfer.LineConsole.Wire;
+using EdgeTransfer.Fleet.Wire;
 
 namespace EdgeTransfer.LineConsole.Model;
 

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using EdgeTransfer.Fleet.Wire;
 using EdgeTransfer.LineConsole.Input;
 using EdgeTransfer.LineConsole.Wire;
 using EdgeTransfer.Mqtt.Commands;
@@ -15,35 +15,30 @@ namespace EdgeTransfer.LineConsole.Model;
 public sealed class DashboardModel
 {
     /// <summary>The largest message the console reads (a 96 × 96 preview in base64 is 37 KB).</summary>
-    public const int MaxPayloadBytes = 256 * 1024;
+    public const int MaxPayloadBytes = DeviceMessageDecoder.DefaultMaxPayloadBytes;
 
     /// <summary>How far back the inspection stream and its sparklines go.</summary>
     public static readonly TimeSpan EventWindow = TimeSpan.FromMinutes(1);
 
-    private const int MaxEvents = 4096;
     private const int MaxListed = 8;
     private const int MaxOtherDevices = 10_000;
-    private const int MaxEpochs = 1000;
-    private const int MaxPreviewSide = 96;
 
     private readonly Lock _lock = new();
+    private readonly DeviceMessageDecoder _decoder = new(MaxPayloadBytes);
     private readonly TimeProvider _time;
     private readonly string _broker;
     private readonly string _fleet;
     private readonly bool _classesFixed;
-    private readonly Queue<InspectionRecord> _events = new();
-    private readonly HashSet<long> _eventFrames = [];
+    private readonly EventStream _events = new();
+    private readonly TrainingRun _training = new();
     private readonly HashSet<string> _others = new(StringComparer.Ordinal);
     private readonly List<ReplyRecord> _replies = [];
     private readonly List<ProblemRecord> _problems = [];
     private readonly List<string> _pending = [];
-    private readonly List<double?> _losses = [];
-    private readonly List<double?> _accuracies = [];
     private List<string> _classes;
     private Dictionary<string, long> _samples = new(StringComparer.Ordinal);
     private DeviceView? _device;
     private TelemetryView? _telemetry;
-    private TrainingView? _training;
     private ConfusionView? _confusion;
     private PreviewFrame? _preview;
     private bool _anomalyScored;
@@ -177,7 +172,14 @@ public sealed class DashboardModel
 
             if (command.Name == "preview")
             {
-                AcceptPreview(reply.Result, now);
+                var preview = ReplyReader.ReadPreview(reply.Result, now);
+                if (preview.Error is { } bad)
+                {
+                    Bad(bad);
+                }
+
+                _preview = preview.Frame ?? _preview;
+                _previewNote = preview.Note;
                 return;
             }
 
@@ -194,13 +196,7 @@ public sealed class DashboardModel
             var summary = "ok";
             if (reply.Result is { ValueKind: JsonValueKind.Object } result)
             {
-                var fields = new WireFields(result, $"reply/{command.Name}");
-                ApplyResult(fields, command.Name);
-                if (fields.Error is { } error)
-                {
-                    Bad(error);
-                }
-
+                ApplyResult(ReplyReader.ReadResult(result, command.Name));
                 summary = "ok " + Brief(result);
             }
 
@@ -302,7 +298,6 @@ public sealed class DashboardModel
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            Prune(now);
             return new DashboardSnapshot
             {
                 Now = now,
@@ -316,12 +311,8 @@ public sealed class DashboardModel
                 SelectedClass = _selectedClass,
                 SampleCounts = new Dictionary<string, long>(_samples, StringComparer.Ordinal),
                 Telemetry = _telemetry,
-                Events = [.. _events.Reverse()],
-                Training = _training is null ? null : _training with
-                {
-                    Losses = [.. _losses.OfType<double>()],
-                    Accuracies = [.. _accuracies.OfType<double>()],
-                },
+                Events = _events.Snapshot(now),
+                Training = _training.Snapshot(),
                 Confusion = _confusion,
                 Preview = _preview,
                 PreviewNote = _previewNote,
@@ -379,14 +370,6 @@ public sealed class DashboardModel
         }
     }
 
-    private void Prune(DateTimeOffset now)
-    {
-        while (_events.Count > 0 && (_events.Count > MaxEvents || now - _events.Peek().ReceivedAt > EventWindow))
-        {
-            _eventFrames.Remove(_events.Dequeue().FrameId);
-        }
-    }
-
     private void AcceptLocked(string topic, ReadOnlyMemory<byte> payload)
     {
         if (!DeviceTopic.TryParse(topic, out var parsed) || parsed.Fleet != _fleet)
@@ -415,365 +398,101 @@ public sealed class DashboardModel
             return;
         }
 
-        var where = parsed.Kind.ToString().ToLowerInvariant();
-        using var document = WireFields.TryParse(payload, MaxPayloadBytes, out var parseError);
-        if (document is null)
+        var decoded = _decoder.Decode(parsed, payload);
+        if (decoded.Error is { } error)
         {
-            Bad($"{where}: {parseError}");
-            return;
-        }
-
-        var fields = new WireFields(document.RootElement, where);
-        if (!fields.SchemaIs(DeviceMessage.SchemaVersion))
-        {
-            Bad(fields.Error!);
+            Bad(error);
             return;
         }
 
         var now = _time.GetUtcNow();
-        switch (parsed.Kind)
+        switch (decoded.Message)
         {
-            case TopicKind.Status:
-                AcceptStatus(fields, now);
+            case StatusMessage status:
+                AcceptStatus(status, now);
                 break;
-            case TopicKind.Telemetry:
-                AcceptTelemetry(fields);
+            case TelemetryMessage telemetry:
+                _telemetry = TelemetryView.Of(telemetry);
                 break;
-            case TopicKind.Events:
-                AcceptEvent(fields, now);
+            case InspectionEvent inspection:
+                _anomalyScored |= _events.Add(inspection, now) && inspection.AnomalyScore is not null;
+                break;
+            case TrainingProgress progress:
+                _training.Progress(progress);
+                break;
+            case TrainingResult result:
+                AcceptResult(result, now);
                 break;
             default:
-                AcceptTraining(fields, now);
+                // Anomaly fits: the console shows them through the status reply's anomaly model, not as a run.
                 break;
-        }
-
-        if (fields.Error is { } error)
-        {
-            Bad(error);
-            return;
         }
 
         Heard(now);
     }
 
-    private void AcceptStatus(WireFields fields, DateTimeOffset now)
+    private void AcceptStatus(StatusMessage status, DateTimeOffset now)
     {
-        var state = fields.Text("state", 16);
-        var reason = fields.Text("reason", 64);
-        var versions = fields.Object("versions");
-        var app = versions?.Text("app", 64);
-        var ort = versions?.Text("onnxRuntime", 64);
-        var bundle = versions?.Text("bundle", 64);
-        var head = versions?.Whole("head");
-        var anomaly = versions?.Text("anomaly", 16);
-        var provider = fields.Text("executionProvider", 32);
-        if (versions?.Error is { } nested)
-        {
-            fields.Fail(nested);
-        }
-
-        if (fields.Error is null && state is not ("online" or "offline"))
-        {
-            fields.Fail($"status: state {(state is null ? "is missing" : $"\"{state}\" is not online or offline")}");
-        }
-
-        if (fields.Error is not null)
-        {
-            return;
-        }
-
         var device = _device!;
-        var online = state == "online";
+        var online = status.State == DeviceState.Online;
         if (!online && device.Online != false)
         {
-            Add(_problems, new ProblemRecord(now, $"device {device.Id} went offline ({reason ?? "no reason given"})"));
+            Add(_problems, new ProblemRecord(now, $"device {device.Id} went offline ({status.Reason ?? "no reason given"})"));
         }
 
-        _device = online
-            ? device with { Online = true, OfflineReason = null, StateSince = device.Online == true ? device.StateSince : now, App = app, OnnxRuntime = ort, Bundle = bundle, Head = head, ExecutionProvider = provider, AnomalyModel = anomaly }
-            : device with { Online = false, OfflineReason = reason, StateSince = device.Online == false ? device.StateSince : now };
+        _device = device.With(status, now);
     }
 
-    private void AcceptTelemetry(WireFields fields)
+    private void AcceptResult(TrainingResult result, DateTimeOffset now)
     {
-        var latency = fields.Object("latencyMs");
-        var view = new TelemetryView
+        var outcome = _training.Result(result);
+        if (result.Outcome == TrainingOutcome.Promoted && result.HeadVersion is not null && _device is not null)
         {
-            UptimeSeconds = fields.Number("uptimeSeconds") ?? 0,
-            Frames = fields.Whole("frames") ?? 0,
-            Rejected = fields.Whole("rejected") ?? 0,
-            Verdicts = fields.Counts("verdicts") ?? [],
-            LatencyP50 = latency?.Number("p50"),
-            LatencyP95 = latency?.Number("p95"),
-            CpuPercent = fields.Number("cpuPercent") ?? 0,
-            StoreSamples = fields.Whole("storeSamples") ?? 0,
-        };
-        if (latency?.Error is { } nested)
-        {
-            fields.Fail(nested);
+            _device = _device with { Head = result.HeadVersion };
         }
 
-        if (fields.Error is null)
+        if (result.Outcome != TrainingOutcome.Promoted)
         {
-            _telemetry = view;
+            Add(_problems, new ProblemRecord(now, $"training {result.RunId} {outcome}: {result.Reason ?? "no reason given"}"));
         }
     }
 
-    private void AcceptEvent(WireFields fields, DateTimeOffset now)
+    private void ApplyResult(ReplyFacts facts)
     {
-        var frame = fields.Whole("frameId");
-        var verdict = fields.Text("verdict", 64);
-        var confidence = fields.Number("confidence");
-        var rejected = fields.Flag("rejected");
-        var latency = fields.Number("latencyMs");
-        var anomaly = fields.Number("anomalyScore");
-        if (fields.Error is null && (frame is null || verdict is null))
+        if (facts.Classes is { } classes && !_classesFixed)
         {
-            fields.Fail($"events: {(frame is null ? "frameId" : "verdict")} is missing");
+            _classes = [.. classes];
         }
 
-        if (fields.Error is not null || !_eventFrames.Add(frame!.Value))
-        {
-            // QoS 1 is at least once (MQTT 5 §4.3.2): a frame seen already is a redelivery.
-            return;
-        }
-
-        _events.Enqueue(new InspectionRecord(frame.Value, verdict!, Math.Clamp(confidence ?? 0, 0, 1), rejected ?? false, Math.Max(0, latency ?? 0), now, anomaly is { } a ? Math.Clamp(a, 0, 1) : null));
-        _anomalyScored |= anomaly is not null;
-        Prune(now);
-    }
-
-    private void AcceptTraining(WireFields fields, DateTimeOffset now)
-    {
-        var type = fields.Text("type", 16);
-        var runId = fields.Text("runId", 64);
-        if (fields.Error is null && (type is not ("progress" or "result") || runId is null))
-        {
-            fields.Fail(runId is null ? "training: runId is missing" : $"training: type {(type is null ? "is missing" : $"\"{type}\" is not progress or result")}");
-        }
-
-        if (fields.Error is not null)
-        {
-            return;
-        }
-
-        if (type == "progress")
-        {
-            var epoch = fields.Whole("epoch");
-            var epochs = fields.Whole("epochs");
-            var loss = fields.Number("loss");
-            var accuracy = fields.Number("accuracy");
-            if (fields.Error is null && (epoch is not (>= 1 and <= MaxEpochs) || epochs is not (>= 1 and <= MaxEpochs)))
-            {
-                fields.Fail("training: epoch and epochs must be whole numbers from 1 to 1000");
-            }
-
-            if (fields.Error is not null)
-            {
-                return;
-            }
-
-            StartRunIfNew(runId!);
-            SetAt(_losses, (int)epoch!.Value, loss);
-            SetAt(_accuracies, (int)epoch.Value, accuracy);
-            _training = _training! with { Epoch = Math.Max(_training.Epoch, (int)epoch.Value), Epochs = (int)epochs!.Value };
-            return;
-        }
-
-        var outcome = fields.Text("outcome", 16);
-        var head = fields.Whole("headVersion");
-        var resultAccuracy = fields.Number("accuracy");
-        var resultLoss = fields.Number("loss");
-        var duration = fields.Number("durationSeconds");
-        var reason = fields.Text("reason");
-        if (fields.Error is null && outcome is not ("promoted" or "rejected" or "failed"))
-        {
-            fields.Fail($"training: outcome {(outcome is null ? "is missing" : $"\"{outcome}\" is not promoted, rejected or failed")}");
-        }
-
-        if (fields.Error is not null)
-        {
-            return;
-        }
-
-        StartRunIfNew(runId!);
-        _training = _training! with { Result = new TrainingOutcomeView(outcome!, head, resultAccuracy, resultLoss, duration ?? 0, reason) };
-        if (outcome == "promoted" && head is not null && _device is not null)
-        {
-            _device = _device with { Head = head };
-        }
-
-        if (outcome != "promoted")
-        {
-            Add(_problems, new ProblemRecord(now, $"training {runId} {outcome}: {reason ?? "no reason given"}"));
-        }
-    }
-
-    private void StartRunIfNew(string runId)
-    {
-        if (_training?.RunId == runId)
-        {
-            return;
-        }
-
-        _training = new TrainingView { RunId = runId };
-        _losses.Clear();
-        _accuracies.Clear();
-    }
-
-    private static void SetAt(List<double?> values, int epoch, double? value)
-    {
-        while (values.Count < epoch)
-        {
-            values.Add(null);
-        }
-
-        // Set, not append: a redelivered epoch replaces itself.
-        values[epoch - 1] = value;
-    }
-
-    private void ApplyResult(WireFields fields, string command)
-    {
-        // The result shapes are the agent's (src/EdgeTransfer.Agent/Replies, docs/console.md): a status
-        // reply carries classes, storeByClass, collecting, head, inspection and config; a config reply the
-        // settings in effect; a rollback reply the head in service.
-        if (fields.Texts("classes", 64) is { } classes && !_classesFixed)
-        {
-            _classes = classes;
-        }
-
-        if (fields.Counts("storeByClass") is { } samples)
+        if (facts.Samples is { } samples)
         {
             _samples = samples;
         }
 
-        var inspection = fields.Object("inspection");
-        var config = fields.Object("config");
-        var head = fields.Object("head");
-        var paused = fields.Flag("inspectionPaused") ?? inspection?.Flag("paused") ?? config?.Flag("inspectionPaused");
-        var headVersion = command == "status" ? head?.Whole("version") : command == "rollback" ? fields.Whole("headVersion") : null;
-        var collecting = command == "status" ? fields.Text("collecting", 64) : null;
-        foreach (var nested in new[] { inspection, config, head })
+        if (_device is not null)
         {
-            if (nested?.Error is { } error)
+            if (facts.Paused is { } paused)
             {
-                fields.Fail(error);
-            }
-        }
-
-        if (fields.Error is not null || _device is null)
-        {
-            return;
-        }
-
-        if (paused is { } p)
-        {
-            _device = _device with { Paused = p };
-        }
-
-        if (headVersion is { } h)
-        {
-            _device = _device with { Head = h };
-        }
-
-        if (command == "status")
-        {
-            // In a status reply an absent or null "collecting" means the device is not collecting.
-            _device = _device with { CollectingLabel = collecting };
-        }
-
-        if (fields.Object("validation") is { } validation)
-        {
-            ApplyValidation(validation);
-            if (validation.Error is { } error)
-            {
-                fields.Fail(error);
-            }
-        }
-    }
-
-    private void ApplyValidation(WireFields validation)
-    {
-        var classes = validation.Texts("classes", 32);
-        var matrix = validation.Array("matrix", 32);
-        if (validation.Error is not null || classes is null || matrix is null)
-        {
-            validation.Fail("validation: expected classes (names) and matrix (rows of counts)");
-            return;
-        }
-
-        var rows = new List<IReadOnlyList<long>>();
-        foreach (var row in matrix.Value.EnumerateArray())
-        {
-            if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != classes.Count)
-            {
-                validation.Fail("validation: every matrix row must have one count per class");
-                return;
+                _device = _device with { Paused = paused };
             }
 
-            var counts = new List<long>();
-            foreach (var cell in row.EnumerateArray())
+            if (facts.HeadVersion is { } head)
             {
-                if (cell.ValueKind != JsonValueKind.Number || !cell.TryGetInt64(out var count) || count < 0)
-                {
-                    validation.Fail("validation: matrix cells must be whole numbers of 0 or more");
-                    return;
-                }
-
-                counts.Add(count);
+                _device = _device with { Head = head };
             }
 
-            rows.Add(counts);
-        }
-
-        if (rows.Count != classes.Count)
-        {
-            validation.Fail(string.Create(CultureInfo.InvariantCulture, $"validation: {rows.Count} matrix rows for {classes.Count} classes"));
-            return;
-        }
-
-        _confusion = new ConfusionView(classes, rows);
-    }
-
-    private void AcceptPreview(JsonElement? result, DateTimeOffset now)
-    {
-        if (result is not { ValueKind: JsonValueKind.Object } element)
-        {
-            Bad("reply/preview: no result object");
-            _previewNote = "no preview: the device's reply had no image";
-            return;
-        }
-
-        var fields = new WireFields(element, "reply/preview");
-        var frame = fields.Whole("frameId") ?? -1;
-        var width = fields.Whole("width");
-        var height = fields.Whole("height");
-        var format = fields.Text("format", 16);
-        var data = fields.Text("data", 4 * ((MaxPreviewSide * MaxPreviewSide * 3 + 2) / 3));
-        var map = AnomalyMapView.Read(fields.Object("anomalyMap"), fields);
-        if (fields.Error is null && (width is not (>= 1 and <= MaxPreviewSide) || height is not (>= 1 and <= MaxPreviewSide) || format != "rgb24" || data is null))
-        {
-            fields.Fail($"reply/preview: expected width and height 1–{MaxPreviewSide}, format \"rgb24\" and data");
-        }
-
-        byte[]? rgb = null;
-        if (fields.Error is null)
-        {
-            rgb = new byte[width!.Value * height!.Value * 3];
-            if (!Convert.TryFromBase64String(data!, rgb, out var written) || written != rgb.Length)
+            if (facts.SetsCollecting)
             {
-                fields.Fail(string.Create(CultureInfo.InvariantCulture, $"reply/preview: data is not base64 of {rgb.Length} bytes ({width}×{height}×3)"));
+                // In a status reply an absent or null "collecting" means the device is not collecting.
+                _device = _device with { CollectingLabel = facts.Collecting };
             }
+
+            _confusion = facts.Confusion ?? _confusion;
         }
 
-        if (fields.Error is { } error)
+        if (facts.Error is { } error)
         {
             Bad(error);
-            _previewNote = "no preview: the device sent an image the console cannot read";
-            return;
         }
-
-        _preview = new PreviewFrame(frame, (int)width!.Value, (int)height!.Value, rgb, now, map);
-        _previewNote = null;
     }
 }

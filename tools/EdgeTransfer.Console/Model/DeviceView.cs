@@ -1,3 +1,5 @@
+using EdgeTransfer.Mqtt.Protocol;
+
 namespace EdgeTransfer.LineConsole.Model;
 
 /// <summary>What the console knows about the device it watches: its retained status and the state its replies report.</summary>
@@ -41,4 +43,15 @@ public sealed record DeviceView
 
     /// <summary>The anomaly model in service (<c>a0002</c>), or null when the device has none or does not say.</summary>
     public string? AnomalyModel { get; init; }
+
+    /// <summary>This device after <paramref name="status"/> (a birth or a death) arrived at <paramref name="now"/>.</summary>
+    /// <param name="status">The status message, as the decoder read it.</param>
+    /// <param name="now">When it arrived.</param>
+    internal DeviceView With(StatusMessage status, DateTimeOffset now)
+    {
+        var versions = status.Versions;
+        return status.State == DeviceState.Online
+            ? this with { Online = true, OfflineReason = null, StateSince = Online == true ? StateSince : now, App = versions?.App, OnnxRuntime = versions?.OnnxRuntime, Bundle = versions?.Bundle, Head = versions?.Head, ExecutionProvider = status.ExecutionProvider, AnomalyModel = versions?.Anomaly }
+            : this with { Online = false, OfflineReason = status.Reason, StateSince = Online == false ? StateSince : now };
+    }
 }

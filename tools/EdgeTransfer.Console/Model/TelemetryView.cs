@@ -1,3 +1,5 @@
+using EdgeTransfer.Mqtt.Protocol;
+
 namespace EdgeTransfer.LineConsole.Model;
 
 /// <summary>The last telemetry message, as far as the console shows it.</summary>
@@ -26,4 +28,18 @@ public sealed record TelemetryView
 
     /// <summary>Labelled samples in the store.</summary>
     public long StoreSamples { get; init; }
+
+    /// <summary>The view of a telemetry message.</summary>
+    /// <param name="telemetry">The message, as the decoder read it.</param>
+    internal static TelemetryView Of(TelemetryMessage telemetry) => new()
+    {
+        UptimeSeconds = telemetry.UptimeSeconds,
+        Frames = telemetry.Frames,
+        Rejected = telemetry.Rejected,
+        Verdicts = telemetry.Verdicts,
+        LatencyP50 = telemetry.LatencyMs?.P50,
+        LatencyP95 = telemetry.LatencyMs?.P95,
+        CpuPercent = telemetry.CpuPercent,
+        StoreSamples = telemetry.StoreSamples,
+    };
 }

@@ -32,35 +32,37 @@ public sealed class DashboardSession : IAsyncDisposable
     /// <param name="logger">Where the MQTT connection logs, or null.</param>
     /// <exception cref="InvalidSettingException">A setting cannot be used.</exception>
     public DashboardSession(ConsoleOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+        : this(options, transport: null, timeProvider, logger)
+    {
+    }
+
+    /// <summary>Creates the session over <paramref name="transport"/> (tests: the in-memory one), or MQTTnet when null.</summary>
+    internal DashboardSession(ConsoleOptions options, IMqttTransport? transport, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ConsoleOptionsValidator.Validate(options);
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _problems = new ConnectionProblemLogger(logger);
         Model = new DashboardModel($"{options.Host}:{options.Port}", options.Fleet, options.Device, options.Classes, _time);
-        _connection = new MqttConnection(
-            new MqttConnectionOptions
-            {
-                Role = ConnectionRole.Fleet,
-                Host = options.Host,
-                Port = options.Port,
-                Fleet = options.Fleet,
-                Username = options.Username,
-                PasswordFile = options.PasswordFile,
-                Tls = options.Tls,
-                // A console is a viewer: nothing to keep for it while it is closed.
-                SessionExpiry = TimeSpan.Zero,
-                ReconnectMaxDelay = TimeSpan.FromSeconds(5),
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-            },
-            _problems,
-            _time)
+        var connectionOptions = new MqttConnectionOptions
         {
-            MessageHandler = message =>
-            {
-                Model.Accept(message.Topic, message.Payload);
-                return Task.CompletedTask;
-            },
+            Role = ConnectionRole.Fleet,
+            Host = options.Host,
+            Port = options.Port,
+            Fleet = options.Fleet,
+            Username = options.Username,
+            PasswordFile = options.PasswordFile,
+            Tls = options.Tls,
+            // A console is a viewer: nothing to keep for it while it is closed.
+            SessionExpiry = TimeSpan.Zero,
+            ReconnectMaxDelay = TimeSpan.FromSeconds(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        };
+        _connection = transport is null ? new MqttConnection(connectionOptions, _problems, _time) : new MqttConnection(connectionOptions, transport, _problems, _time);
+        _connection.MessageHandler = message =>
+        {
+            Model.Accept(message.Topic, message.Payload);
+            return Task.CompletedTask;
         };
     }
 

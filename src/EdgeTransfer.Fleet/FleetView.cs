@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using EdgeTransfer.Fleet.Wire;
 using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Protocol;
 
@@ -20,6 +20,7 @@ public sealed class FleetView
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _devices = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly DeviceMessageDecoder _decoder = new();
     private long _malformed;
     private DateTimeOffset? _lastChange;
 
@@ -40,7 +41,7 @@ public sealed class FleetView
     /// <summary>Whether seq gaps and duplicates are counted.</summary>
     public bool TrackSequence { get; }
 
-    /// <summary>Messages on device topics whose payload could not be read (counted, otherwise ignored).</summary>
+    /// <summary>Messages on device topics without a readable envelope (not a JSON object, or no <c>seq</c>): counted, otherwise ignored.</summary>
     public long Malformed => Interlocked.Read(ref _malformed);
 
     /// <summary>When the view last changed (a message of this fleet arrived), or null.</summary>
@@ -78,25 +79,25 @@ public sealed class FleetView
             return true;
         }
 
-        var now = _time.GetUtcNow();
-        try
+        var decoded = _decoder.Decode(topic, message.Payload);
+        if (decoded.Seq is null)
         {
-            var envelope = ReadEnvelope(message.Payload.Span);
-            lock (_lock)
-            {
-                if (!_devices.TryGetValue(topic.Device, out var entry))
-                {
-                    entry = new Entry(topic.Device);
-                    _devices.Add(topic.Device, entry);
-                }
-
-                Apply(entry, topic, message, envelope, now);
-                Touch();
-            }
-        }
-        catch (JsonException)
-        {
+            // Without a seq it is not a device message of protocol v1 at all (not JSON, not an object, no envelope).
             Interlocked.Increment(ref _malformed);
+            return true;
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            if (!_devices.TryGetValue(topic.Device, out var entry))
+            {
+                entry = new Entry(topic.Device);
+                _devices.Add(topic.Device, entry);
+            }
+
+            Apply(entry, message.Retain, decoded, now);
+            Touch();
         }
 
         return true;
@@ -140,119 +141,73 @@ public sealed class FleetView
 
     private void Touch() => _lastChange = _time.GetUtcNow();
 
-    private static (long Seq, DateTimeOffset? Ts, string? Type) ReadEnvelope(ReadOnlySpan<byte> payload)
+    private static void Apply(Entry entry, bool retained, DecodedMessage decoded, DateTimeOffset now)
     {
-        // Lenient on purpose: the view shows what a device says even if a newer firmware adds fields;
-        // the strict contract is the device's business when it receives commands.
-        var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 16 });
-        using var document = JsonDocument.ParseValue(ref reader);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        // A message whose body cannot be read (a field of a newer version with a value this one refuses) still
+        // counts with its envelope (seq, ts); the record keeps what it had.
+        switch (decoded.Message)
         {
-            throw new JsonException("expected a JSON object.");
-        }
-
-        var seq = root.TryGetProperty("seq", out var s) && s.TryGetInt64(out var n) ? n : throw new JsonException("no seq.");
-        DateTimeOffset? ts = root.TryGetProperty("ts", out var t) && t.ValueKind == JsonValueKind.String && t.TryGetDateTimeOffset(out var d) ? d : null;
-        var type = root.TryGetProperty("type", out var y) && y.ValueKind == JsonValueKind.String ? y.GetString() : null;
-        return (seq, ts, type);
-    }
-
-    private static void Apply(Entry entry, DeviceTopic topic, ReceivedMessage message, (long Seq, DateTimeOffset? Ts, string? Type) envelope, DateTimeOffset now)
-    {
-        var span = message.Payload.Span;
-        StatusMessage? status = null;
-        switch (topic.Kind)
-        {
-            case TopicKind.Status:
-                status = TryRead<StatusMessage>(span);
-                if (status is not null)
+            case StatusMessage status:
+                entry.State = status.State;
+                entry.Reason = status.Reason;
+                if (status.State == DeviceState.Online)
                 {
-                    entry.State = status.State;
-                    entry.Reason = status.Reason;
-                    if (status.State == DeviceState.Online)
-                    {
-                        entry.Versions = status.Versions;
-                        entry.ExecutionProvider = status.ExecutionProvider;
-                    }
+                    entry.Versions = status.Versions;
+                    entry.ExecutionProvider = status.ExecutionProvider;
                 }
 
                 break;
-            case TopicKind.Telemetry:
-                entry.Telemetry = TryRead<TelemetryMessage>(span) ?? entry.Telemetry;
+            case TelemetryMessage telemetry:
+                entry.Telemetry = telemetry;
                 break;
-            case TopicKind.Training:
-                entry.Training = DescribeTraining(span, envelope.Type) ?? entry.Training;
+            case { } training when decoded.Topic.Kind == TopicKind.Training:
+                entry.Training = DescribeTraining(training) ?? entry.Training;
                 break;
             default:
                 break;
         }
 
-        if (envelope.Ts is { } ts && (entry.LastTs is null || ts > entry.LastTs))
+        var seq = decoded.Seq!.Value;
+        if (decoded.Ts is { } ts && (entry.LastTs is null || ts > entry.LastTs))
         {
             entry.LastTs = ts;
         }
 
-        if (message.Retain)
+        if (retained)
         {
             // Old news (§3.3.1.3): it tells the state, not that the device is talking now.
-            entry.LastSeq = Math.Max(entry.LastSeq, envelope.Seq);
+            entry.LastSeq = Math.Max(entry.LastSeq, seq);
             return;
         }
 
         entry.LastSeen = now;
         entry.Messages++;
-        entry.LastSeq = Math.Max(entry.LastSeq, envelope.Seq);
-        if (status is { State: DeviceState.Offline })
+        entry.LastSeq = Math.Max(entry.LastSeq, seq);
+        if (decoded.Message is StatusMessage { State: DeviceState.Offline })
         {
             // The death repeats its birth's seq by design; it is not a duplicate.
             return;
         }
 
-        entry.Sequence.Observe(envelope.Seq);
+        entry.Sequence.Observe(seq);
     }
 
-    private static T? TryRead<T>(ReadOnlySpan<byte> payload)
-        where T : DeviceMessage
+    private static string? DescribeTraining(DeviceMessage message) => message switch
     {
-        try
-        {
-            return ProtocolJson.Deserialize<T>(payload);
-        }
-        catch (JsonException)
-        {
-            // A field this version does not know: keep the envelope (seq, ts) and what we had.
-            return null;
-        }
-    }
-
-    private static string? DescribeTraining(ReadOnlySpan<byte> payload, string? type)
-    {
-        if (type == "progress" && TryRead<TrainingProgress>(payload) is { } p)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{p.RunId} epoch {p.Epoch}/{p.Epochs} loss {p.Loss:0.###}{(p.Accuracy is { } a ? $" acc {a:0.###}" : "")}");
-        }
-
-        if (type == "result" && TryRead<TrainingResult>(payload) is { } r)
-        {
-            var outcome = r.Outcome switch { TrainingOutcome.Promoted => "promoted", TrainingOutcome.Rejected => "rejected", _ => "failed" };
-            return string.Create(CultureInfo.InvariantCulture, $"{r.RunId} {outcome}{(r.HeadVersion is { } h ? $" head {h}" : "")}{(r.Accuracy is { } a ? $" acc {a:0.###}" : "")}{(r.Reason is { } why ? $" ({why})" : "")}");
-        }
-
+        TrainingProgress p => string.Create(CultureInfo.InvariantCulture, $"{p.RunId} epoch {p.Epoch}/{p.Epochs} loss {p.Loss:0.###}{(p.Accuracy is { } a ? $" acc {a:0.###}" : "")}"),
+        TrainingResult r => string.Create(CultureInfo.InvariantCulture, $"{r.RunId} {Describe(r.Outcome)}{(r.HeadVersion is { } h ? $" head {h}" : "")}{(r.Accuracy is { } a ? $" acc {a:0.###}" : "")}{(r.Reason is { } why ? $" ({why})" : "")}"),
         // Anomaly fits share the topic (docs/mqtt.md): the column shows whichever ran last.
-        if (type == "fit-progress" && TryRead<FitProgress>(payload) is { } fp)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{fp.RunId} fit {fp.Stage} {fp.Done}/{fp.Total}");
-        }
+        FitProgress fp => string.Create(CultureInfo.InvariantCulture, $"{fp.RunId} fit {fp.Stage} {fp.Done}/{fp.Total}"),
+        FitResult fr => string.Create(CultureInfo.InvariantCulture, $"{fr.RunId} fit {Describe(fr.Outcome)}{(fr.AnomalyModel is { } m ? $" anomaly {m}" : "")}{(fr.ImageAuroc is { } a ? $" auroc {a:0.###}" : "")}{(fr.Reason is { } why ? $" ({why})" : "")}"),
+        _ => null,
+    };
 
-        if (type == "fit-result" && TryRead<FitResult>(payload) is { } fr)
-        {
-            var outcome = fr.Outcome switch { TrainingOutcome.Promoted => "promoted", TrainingOutcome.Rejected => "rejected", _ => "failed" };
-            return string.Create(CultureInfo.InvariantCulture, $"{fr.RunId} fit {outcome}{(fr.AnomalyModel is { } m ? $" anomaly {m}" : "")}{(fr.ImageAuroc is { } a ? $" auroc {a:0.###}" : "")}{(fr.Reason is { } why ? $" ({why})" : "")}");
-        }
-
-        return null;
-    }
+    private static string Describe(TrainingOutcome outcome) => outcome switch
+    {
+        TrainingOutcome.Promoted => "promoted",
+        TrainingOutcome.Rejected => "rejected",
+        _ => "failed",
+    };
 
     private sealed class Entry(string device)
     {

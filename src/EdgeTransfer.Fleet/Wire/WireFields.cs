@@ -2,17 +2,19 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace EdgeTransfer.LineConsole.Wire;
+namespace EdgeTransfer.Fleet.Wire;
 
 /// <summary>
 /// Tolerant, bounded reading of one JSON object from the wire. The first wrong type or impossible value is
 /// remembered in <see cref="Error"/> and every later read returns null, so a caller reads all its fields
 /// and checks once. Unknown keys are ignored: a newer device may add fields (the device side is strict; a
-/// viewer must not stop working when the protocol grows).
+/// viewer must not stop working when the protocol grows). Texts come back safe to show (<see cref="Display"/>).
 /// </summary>
-internal sealed class WireFields(JsonElement obj, string where)
+/// <param name="obj">The JSON object.</param>
+/// <param name="where">Where it came from (<c>status</c>, <c>reply/preview</c>), the start of every error.</param>
+public sealed class WireFields(JsonElement obj, string where)
 {
-    /// <summary>The longest text field the console accepts (ids are 64, reasons and messages a sentence or two).</summary>
+    /// <summary>The longest text field a viewer accepts (ids are 64, reasons and messages a sentence or two).</summary>
     public const int MaxText = 512;
 
     /// <summary>Why the object was refused, or null.</summary>
@@ -22,6 +24,10 @@ internal sealed class WireFields(JsonElement obj, string where)
     public JsonElement Element => obj;
 
     /// <summary>Parses <paramref name="payload"/> as a JSON object under size and depth limits.</summary>
+    /// <param name="payload">The payload.</param>
+    /// <param name="maxBytes">The largest payload read.</param>
+    /// <param name="error">Why it is not a JSON object, or null.</param>
+    /// <returns>The document (the caller disposes it), or null.</returns>
     public static JsonDocument? TryParse(ReadOnlyMemory<byte> payload, int maxBytes, out string? error)
     {
         error = null;
@@ -33,7 +39,7 @@ internal sealed class WireFields(JsonElement obj, string where)
 
         if (payload.Length > maxBytes)
         {
-            error = string.Create(CultureInfo.InvariantCulture, $"{payload.Length:N0} bytes, more than the {maxBytes:N0} the console reads");
+            error = string.Create(CultureInfo.InvariantCulture, $"{payload.Length:N0} bytes, more than the {maxBytes:N0} this viewer reads");
             return null;
         }
 
@@ -149,7 +155,7 @@ internal sealed class WireFields(JsonElement obj, string where)
     }
 
     /// <summary>A nested object, or null if absent.</summary>
-    public WireFields? Object(string name)
+    public WireFields? Nested(string name)
     {
         if (!TryGet(name, out var value))
         {
@@ -190,7 +196,7 @@ internal sealed class WireFields(JsonElement obj, string where)
     /// <summary>An object of counts by name (<c>{"good": 12, "scratch": 3}</c>), or null if absent.</summary>
     public Dictionary<string, long>? Counts(string name, int maxEntries = 256)
     {
-        var nested = Object(name);
+        var nested = Nested(name);
         if (nested is null)
         {
             return null;
@@ -218,7 +224,7 @@ internal sealed class WireFields(JsonElement obj, string where)
     }
 
     /// <summary>An array of short texts (class names), or null if absent.</summary>
-    public List<string>? Texts(string name, int maxEntries = 64)
+    public IReadOnlyList<string>? Texts(string name, int maxEntries = 64)
     {
         if (Array(name, maxEntries) is not { } array)
         {
