@@ -25,11 +25,11 @@ namespace EdgeTransfer.Agent.Anomaly;
 /// <param name="stopping">Cancels a fit when the agent stops.</param>
 internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, StatusPublisher status, ILogger logger, TimeProvider time, CancellationToken stopping)
 {
-    private FitRun? _run;
+    private BackgroundRun? _run;
     private int _runs;
 
     /// <summary>The fit in progress, or null.</summary>
-    public string? FitRunId => Volatile.Read(ref _run) is { Completion.IsCompleted: false } run ? run.RunId : null;
+    public string? FitRunId => BackgroundRun.IdWhileRunning(Volatile.Read(ref _run));
 
     /// <summary>Starts fitting on <paramref name="device"/> in the background; progress and result go to the <c>training</c> topic.</summary>
     /// <param name="device">The host in service, checked by the <c>fit</c> command.</param>
@@ -41,7 +41,7 @@ internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, Stat
         var anomaly = device.Anomaly;
         var runId = string.Create(CultureInfo.InvariantCulture, $"f-{time.GetUtcNow():yyyyMMddHHmmss}-{Interlocked.Increment(ref _runs)}");
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var run = new FitRun(runId, cancel);
+        var run = new BackgroundRun(runId, cancel);
         var progress = new FitProgressSink(this, runId);
         var started = time.GetTimestamp();
         var fit = Task.Run(() => anomaly.Fit(goodFolder, defectFolder, progress, cancel.Token), CancellationToken.None);
@@ -103,7 +103,7 @@ internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, Stat
         };
     }
 
-    private async Task FinishAsync(FitRun run, Task<AnomalyFitOutcome> fit, long started)
+    private async Task FinishAsync(BackgroundRun run, Task<AnomalyFitOutcome> fit, long started)
     {
         FitResult message;
         try
@@ -167,15 +167,6 @@ internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, Stat
         outbox.Enqueue(
             new FitProgress { RunId = runId, Stage = progress.Stage.ToString().ToLowerInvariant(), Done = progress.Done, Total = progress.Total },
             "fit progress could not be stored in the outbox");
-    }
-
-    private sealed class FitRun(string runId, CancellationTokenSource cancel)
-    {
-        public string RunId { get; } = runId;
-
-        public CancellationTokenSource Cancel { get; } = cancel;
-
-        public Task Completion { get; set; } = Task.CompletedTask;
     }
 
     // Queues progress on the fit's thread, in order (Progress<T> would post to the pool and could reorder).

@@ -24,11 +24,11 @@ namespace EdgeTransfer.Agent.Commands;
 /// <param name="stopping">Cancels a run when the agent stops.</param>
 internal sealed class TrainingRuns(HostInService hosts, OutboxWriter outbox, StatusPublisher status, HeadValidations validations, ILogger logger, TimeProvider time, CancellationToken stopping)
 {
-    private Run? _run;
+    private BackgroundRun? _run;
     private int _runs;
 
     /// <summary>The run in progress, or null.</summary>
-    public string? RunId => Volatile.Read(ref _run) is { Completion.IsCompleted: false } run ? run.RunId : null;
+    public string? RunId => BackgroundRun.IdWhileRunning(Volatile.Read(ref _run));
 
     /// <summary>Starts training on <paramref name="host"/> with <paramref name="options"/> (validated) in the background.</summary>
     /// <param name="host">The host in service.</param>
@@ -50,7 +50,7 @@ internal sealed class TrainingRuns(HostInService hosts, OutboxWriter outbox, Sta
             throw new CommandException(CommandErrorCodes.Busy, null, ex.Message, ex);
         }
 
-        var run = new Run(runId, cancel);
+        var run = new BackgroundRun(runId, cancel);
         run.Completion = FinishAsync(run, training, time.GetTimestamp());
         Volatile.Write(ref _run, run);
         return runId;
@@ -62,7 +62,7 @@ internal sealed class TrainingRuns(HostInService hosts, OutboxWriter outbox, Sta
     /// <summary>A figure as the protocol carries it: rounded, and null when it is not finite.</summary>
     public static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 6) : null;
 
-    private async Task FinishAsync(Run run, Task<OnDeviceTrainingResult> training, long started)
+    private async Task FinishAsync(BackgroundRun run, Task<OnDeviceTrainingResult> training, long started)
     {
         TrainingResult message;
         try
@@ -128,15 +128,6 @@ internal sealed class TrainingRuns(HostInService hosts, OutboxWriter outbox, Sta
                 Accuracy = Finite(progress.ValidationAccuracy),
             },
             "training progress could not be stored in the outbox");
-
-    private sealed class Run(string runId, CancellationTokenSource cancel)
-    {
-        public string RunId { get; } = runId;
-
-        public CancellationTokenSource Cancel { get; } = cancel;
-
-        public Task Completion { get; set; } = Task.CompletedTask;
-    }
 
     // Queues each epoch's progress on the training thread, in order (Progress<T> would post to the pool and could reorder).
     private sealed class ProgressSink(TrainingRuns owner, string runId) : IProgress<Runtime.Learning.TrainingProgress>
