@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using EdgeTransfer.Fleet.Wire;
 using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Protocol;
 
@@ -12,6 +13,8 @@ namespace EdgeTransfer.Fleet;
 /// </summary>
 public static class FleetFit
 {
+    private static readonly DeviceMessageDecoder Decoder = new();
+
     /// <summary>Runs the fit on <paramref name="devices"/> and reports each device's outcome as it is known.</summary>
     /// <param name="client">A connected fleet client (not owned); its <see cref="FleetClient.MessageReceived"/> is chained, not replaced.</param>
     /// <param name="devices">The device ids.</param>
@@ -93,21 +96,9 @@ public static class FleetFit
         }
     }
 
-    private static FitResult? ReadResult(ReceivedMessage message)
-    {
-        if (message.DeviceTopic is not { Kind: TopicKind.Training } || message.Payload.Span.IndexOf("\"fit-result\""u8) < 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return ProtocolJson.Deserialize<FitResult>(message.Payload.Span) is { Type: "fit-result" } result ? result : null;
-        }
-        catch (JsonException)
-        {
-            // Not ours to judge: the watch view counts malformed messages.
-            return null;
-        }
-    }
+    private static FitResult? ReadResult(ReceivedMessage message) =>
+        // The decoder never throws: a message it cannot read is no result (the watch view counts malformed messages).
+        message.DeviceTopic is { Kind: TopicKind.Training } topic && message.Payload.Span.IndexOf("\"fit-result\""u8) >= 0
+            ? Decoder.Decode(topic, message.Payload).Message as FitResult
+            : null;
 }

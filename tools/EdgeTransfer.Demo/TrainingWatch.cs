@@ -1,3 +1,4 @@
+using EdgeTransfer.Fleet.Wire;
 using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Protocol;
 
@@ -6,6 +7,7 @@ namespace EdgeTransfer.Demo;
 /// <summary>Follows the device's <c>training</c> topic: the epoch in progress and the final result.</summary>
 internal sealed class TrainingWatch
 {
+    private readonly DeviceMessageDecoder _decoder = new();
     private readonly TaskCompletionSource<TrainingResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _epoch;
 
@@ -20,31 +22,17 @@ internal sealed class TrainingWatch
             return;
         }
 
-        // Progress and result share the topic; the "type" field tells them apart.
-        if (TryRead<TrainingResult>(message) is { Type: "result" } result)
+        // Progress and result share the topic; the decoder tells them apart by their "type".
+        switch (_decoder.Decode(topic, message.Payload).Message)
         {
-            _result.TrySetResult(result);
-        }
-        else if (TryRead<TrainingProgress>(message) is { } progress)
-        {
-            Volatile.Write(ref _epoch, progress.Epoch);
-        }
-    }
-
-    private static T? TryRead<T>(ReceivedMessage message)
-        where T : class
-    {
-        try
-        {
-            return ProtocolJson.Deserialize<T>(message.Payload.Span);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-        catch (EdgeTransferException)
-        {
-            return null;
+            case TrainingResult result:
+                _result.TrySetResult(result);
+                break;
+            case TrainingProgress progress:
+                Volatile.Write(ref _epoch, progress.Epoch);
+                break;
+            default:
+                break;
         }
     }
 }
