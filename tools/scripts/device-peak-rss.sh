@@ -67,7 +67,7 @@ $E fleet cmd rss-01 collect --broker "127.0.0.1:$port" --fleet lab --arg action=
 sleep 15
 $E fleet cmd rss-01 train --broker "127.0.0.1:$port" --fleet lab --arg epochs=60 | tail -1
 wait $timer || true
-grep -E "stopped|^memory|Maximum resident" "$work/device.log"
+grep -E "stopped|^memory|latency    backbone|Maximum resident|Training run" "$work/device.log" | sed -E "s/^.*(Training run [^:]*: [A-Za-z]*).*/\1/"
 [ -f "$work/peak.smaps" ] || { echo "no smaps sample of the device process" >&2; exit 1; }
 
 echo "at the highest sampled RSS ($(awk '/^VmRSS:/ { print $2 }' "$work/peak.status") kB, $(awk '/^Threads:/ { print $2 }' "$work/peak.status") threads):"
