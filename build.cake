@@ -17,8 +17,8 @@ var fuzzCount = Argument("fuzz-count", 10000);
 var fuzzSeed = Argument("fuzz-seed", 1);
 // pack: a pre-release suffix for the package version (0.1.0-<suffix>); none for the release version.
 var versionSuffix = Argument("version-suffix", string.Empty);
-// IL-trimmed device packages (opt-in until the trimmed program's memory peak under MQTT training is explained; docs/benchmarks.md).
-var trimDevice = Argument("trim", false);
+// IL-trimmed device packages (the default: half the size; --trim=false for an untrimmed runtime; docs/benchmarks.md).
+var trimDevice = Argument("trim", true);
 
 //////////////////////////////////////////////////////////////////////
 // SETUP

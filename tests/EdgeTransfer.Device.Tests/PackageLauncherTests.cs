@@ -68,6 +68,27 @@ public sealed class PackageLauncherTests : IDisposable
     }
 
     [Fact]
+    public void PackageForThisCpu_GetsA4MbGen0Budget_UnlessTheCallerChoseOne()
+    {
+        if (!OnLinux)
+        {
+            return;
+        }
+
+        // Given a program for this CPU that prints its environment
+        File.Copy("/usr/bin/env", Program);
+
+        // When the package is started without and with a gen0 budget of the caller's
+        var (_, plain, _) = Run(string.Empty);
+        var (_, chosen, _) = Run(string.Empty, ("DOTNET_GCgen0size", "0x1000000"));
+
+        // Then the launcher's 4 MB applies only when the caller set none (docs/benchmarks.md, issue 14)
+        Assert.Contains("DOTNET_GCgen0size=0x400000", plain.Split('\n'));
+        Assert.Contains("DOTNET_GCgen0size=0x1000000", chosen.Split('\n'));
+        Assert.DoesNotContain("DOTNET_GCgen0size=0x400000", chosen.Split('\n'));
+    }
+
+    [Fact]
     public void MissingProgram_IsNamed()
     {
         if (!OnLinux)
@@ -101,9 +122,15 @@ public sealed class PackageLauncherTests : IDisposable
         }
     }
 
-    private (int Exit, string Output, string Error) Run(string arguments)
+    private (int Exit, string Output, string Error) Run(string arguments, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo("sh", $"\"{Launcher}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment.Remove("DOTNET_GCgen0size");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Peak RSS of edgetransfer-device while it inspects AND trains with the INT8 ResNet18 (issue 4's memory
-# target), measured with /usr/bin/time -v as the issue asks. Loopback only; everything in a temp folder.
+# Peak RSS of edgetransfer-device while it inspects AND trains with the INT8 ResNet18 (issues 4 and 14), measured
+# with /usr/bin/time -v as issue 4 asks, and where those megabytes go. Loopback only; everything in a temp folder.
 #   tools/scripts/device-peak-rss.sh [package dir]   (builds first; about 60 s)
 # Without an argument it runs the framework-dependent build (dotnet edgetransfer-device.dll); with the folder
 # of an unpacked linux-x64 package it runs that package's self-contained (and trimmed) edgetransfer-device.
+# Environment: extra DOTNET_* variables (e.g. DOTNET_GCgen0size) reach the device, to compare runtime settings.
+#
+# Besides time's peak it samples /proc/<pid>/status every 0.2 s and keeps /proc/<pid>/smaps at the highest
+# RSS seen, then prints that moment split into anonymous memory (the GC heap, malloc: ONNX Runtime's arenas
+# and weights, thread stacks) and file-backed mappings (libonnxruntime, coreclr, the assemblies), and the GC's
+# own view at the end of the run (the `memory` lines of `run`).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet build tools/EdgeTransfer.Cli -c Release -v q >/dev/null
@@ -32,10 +38,58 @@ cat > "$work/device.json" <<JSON
 JSON
 $E broker --port "$port" >/dev/null 2>&1 &
 sleep 2
-/usr/bin/time -v "${D[@]}" run --config "$work/device.json" --seconds 45 --print-every 100000 > "$work/device.log" 2>&1 &
-sleep 8
+/usr/bin/time -v "${D[@]}" run --config "$work/device.json" --seconds 60 --print-every 100000 > "$work/device.log" 2>&1 &
+timer=$!
+
+# The device process is time's child (dotnet, or the package launcher that execs edgetransfer-device.bin).
+pid=""
+for _ in $(seq 50); do
+  pid=$(cat /proc/$timer/task/*/children 2>/dev/null | tr ' ' '\n' | grep -m1 . || true)
+  [ -n "$pid" ] && break
+  sleep 0.1
+done
+sample() {
+  local peak=0 rss
+  while kill -0 "$pid" 2>/dev/null; do
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+    if [ "${rss:-0}" -gt "$peak" ] && cp "/proc/$pid/smaps" "$work/peak.smaps.tmp" 2>/dev/null; then
+      peak=$rss; mv "$work/peak.smaps.tmp" "$work/peak.smaps"
+      grep -E "^(VmRSS|RssAnon|RssFile|RssShmem|Threads):" "/proc/$pid/status" > "$work/peak.status" 2>/dev/null || true
+    fi
+    sleep 0.2
+  done
+}
+sample &
+
+# Commands go out once the agent is connected (a fixed wait missed it on a loaded machine), then 15 s of collecting.
+for _ in $(seq 120); do grep -q "Connected to MQTT broker" "$work/device.log" && break; sleep 0.5; done
 $E fleet cmd rss-01 collect --broker "127.0.0.1:$port" --fleet lab --arg action=start --arg label=auto --arg maxSamples=400 | tail -1
 sleep 15
 $E fleet cmd rss-01 train --broker "127.0.0.1:$port" --fleet lab --arg epochs=60 | tail -1
-wait %2 || true
-grep -E "stopped|Maximum resident" "$work/device.log"
+wait $timer || true
+grep -E "stopped|^memory|latency    backbone|Maximum resident|Training run" "$work/device.log" | sed -E "s/^.*(Training run [^:]*: [A-Za-z]*).*/\1/"
+[ -f "$work/peak.smaps" ] || { echo "no smaps sample of the device process" >&2; exit 1; }
+
+echo "at the highest sampled RSS ($(awk '/^VmRSS:/ { print $2 }' "$work/peak.status") kB, $(awk '/^Threads:/ { print $2 }' "$work/peak.status") threads):"
+# smaps: a mapping header line ("start-end perms offset dev inode [path]") is followed by its "Key: value kB" lines.
+awk '
+  /^[0-9a-f]+-[0-9a-f]+ / {
+    name = $6
+    # Anonymous mappings cannot be told apart from outside: the GC heap (see the memory line), glibc malloc
+    # arenas (ONNX Runtime: weights, prepacked kernels, arenas), JIT code and thread stacks all land here.
+    if (name == "") name = "anon: mappings without a name (GC heap, malloc arenas, JIT code, stacks)"
+    else if (name ~ /^\[/) name = "anon: " name
+    else { n = split(name, p, "/"); name = "file: " p[n] }
+    next
+  }
+  /^Rss:/ { rss[name] += $2; total += $2 }
+  /^Anonymous:/ { anon += $2 }
+  END {
+    printf "  %-72s %9d kB\n", "total RSS", total
+    printf "  %-72s %9d kB\n", "of which anonymous (smaps Anonymous)", anon
+    printf "  %-72s %9d kB\n", "of which file-backed", total - anon
+    n = 0
+    for (k in rss) if (rss[k] >= 1024) { keys[++n] = k }
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (rss[keys[j]] > rss[keys[i]]) { t = keys[i]; keys[i] = keys[j]; keys[j] = t }
+    for (i = 1; i <= n; i++) printf "    %-70s %9d kB\n", keys[i], rss[keys[i]]
+  }' "$work/peak.smaps"

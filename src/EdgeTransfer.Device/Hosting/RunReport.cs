@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using EdgeTransfer.Hosting;
 using EdgeTransfer.Runtime.Inspection;
 
@@ -29,7 +31,16 @@ internal sealed class RunReport(TextWriter output, TextWriter error, int printEv
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"latency    {stage.ToString().ToLowerInvariant(),-10} p50 {summary.P50:0.00} ms  p95 {summary.P95:0.00} ms  p99 {summary.P99:0.00} ms"));
         }
+
+        // Where a device's megabytes go (tools/scripts/device-peak-rss.sh reads these lines): the managed heap as the
+        // GC last saw it, against the process's peak; the rest of the peak is native (ONNX Runtime, the runtime itself).
+        var gc = GC.GetGCMemoryInfo(GCKind.Any);
+        using var process = Process.GetCurrentProcess();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory     peak RSS {Mb(process.PeakWorkingSet64)} MB, RSS {Mb(process.WorkingSet64)} MB; GC heap {Mb(gc.HeapSizeBytes)} MB, committed {Mb(gc.TotalCommittedBytes)} MB, fragmented {Mb(gc.FragmentedBytes)} MB"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"memory     GC {(GCSettings.IsServerGC ? "server" : "workstation")} {GCSettings.LatencyMode}, collections gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}, allocated {Mb(GC.GetTotalAllocatedBytes())} MB in all"));
     }
+
+    private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 
     private static string Describe(Verdict v) => string.Create(
         CultureInfo.InvariantCulture,
