@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeTransfer.Runtime.Features;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeTransfer.Runtime.Anomaly;
@@ -46,17 +47,10 @@ public sealed class OrtPatchDistances : IPatchDistances, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _graphName = graphName;
         _layout = model.Layout;
-        _options = new SessionOptions
-        {
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        // The backbone's settings on the CPU (no spinning: it cost more than it saved on a small CPU, docs/benchmarks.md).
+        _options = BackboneSession.CreateSessionOptions(new BackboneOptions { IntraOpThreads = threads }, out _, out _);
         try
         {
-            // As for the backbone (docs/benchmarks.md): spinning threads cost more than they save on a small CPU.
-            _options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             _session = new InferenceSession(graph, _options);
             _binding = _session.CreateIoBinding();
             var s2 = _layout.Stage2;
