@@ -54,14 +54,14 @@ public sealed class PositionScaleTests : IDisposable
     }
 
     [Fact]
-    public void Fit_WithOneHeldOutPart_HasNoScale()
+    public void Fit_WithFewerThanThreeHeldOutParts_HasNoScale()
     {
-        // 5 good parts: 1 held out, nothing to score it against.
-        var good = Enumerable.Range(0, 5).Select(i => new AnomalySample(SyntheticMaps.Good(SyntheticMaps.Small, i), false)).ToList();
+        // 12 good parts: 2 held out, each would be scored against the other alone.
+        var good = Enumerable.Range(0, 12).Select(i => new AnomalySample(SyntheticMaps.Good(SyntheticMaps.Small, i), false)).ToList();
 
         var fit = new AnomalyFitter().Fit(good);
 
-        Assert.Equal(1, fit.HeldOutSamples);
+        Assert.Equal(2, fit.HeldOutSamples);
         Assert.Null(fit.Model.Threshold.PositionScale);
     }
 
@@ -99,7 +99,7 @@ public sealed class PositionScaleTests : IDisposable
     [Fact]
     public void Read_APositionScaleOfTheWrongLength_IsRefusedAsInconsistent()
     {
-        var good = Enumerable.Range(0, 8).Select(i => new AnomalySample(SyntheticMaps.Good(SyntheticMaps.Small, i), false)).ToList();
+        var good = Enumerable.Range(0, 20).Select(i => new AnomalySample(SyntheticMaps.Good(SyntheticMaps.Small, i), false)).ToList();
         var model = new AnomalyFitter(new AnomalyFitOptions { ProjectionDimensions = 16 }).Fit(good).Model;
         var path = _temp.Combine("bad.etam");
         AnomalyModelFile.Write(path, model);

@@ -33,7 +33,7 @@ public sealed class AnomalyFitOptions
 
     /// <summary>
     /// Divide each patch's distance by the typical distance of good patches at its position, measured on the
-    /// held-out samples (<see cref="AnomalyThreshold.PositionScale"/>; needs 2 held-out samples, else off). Default true.
+    /// held-out samples (<see cref="AnomalyThreshold.PositionScale"/>; needs 3 held-out samples, else off). Default true.
     /// </summary>
     public bool PositionScale { get; set; } = true;
 
