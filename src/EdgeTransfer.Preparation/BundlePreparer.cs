@@ -4,6 +4,7 @@ using EdgeTransfer.Artifacts.Bundles;
 using EdgeTransfer.Artifacts.Checkpoints;
 using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Artifacts.Preprocessing;
+using EdgeTransfer.Onnx.Anomaly;
 using EdgeTransfer.Onnx.Heads;
 using EdgeTransfer.Onnx.Model;
 using EdgeTransfer.Onnx.Surgery;
@@ -81,6 +82,11 @@ public static class BundlePreparer
         if (options.Quantize is null || options.Quantize.KeepFloat)
         {
             writer.AddFile("backbone.onnx", BundleRoles.Backbone, backboneBytes);
+        }
+
+        if (patch.Section is not null)
+        {
+            writer.AddFile("anomaly-scoring.onnx", BundleRoles.AnomalyScoring, AnomalyScoringGraph.Build().ToByteArray());
         }
 
         var classCount = options.Classes.Count;

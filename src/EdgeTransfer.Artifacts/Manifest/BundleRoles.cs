@@ -27,6 +27,9 @@ public static class BundleRoles
     /// <summary>The mean image, float32 little-endian [C,H,W].</summary>
     public const string MeanImage = "mean-image";
 
+    /// <summary>The anomaly model's per-frame work as an ONNX graph (embedding and nearest-bank distances; docs/anomaly.md). Optional: without it the device scores in managed code.</summary>
+    public const string AnomalyScoring = "anomaly-scoring";
+
     /// <summary>The roles every bundle has (and at least one of <see cref="Backbone"/> and <see cref="BackboneInt8"/>).</summary>
     public static IReadOnlyList<string> Required { get; } = [TrainingModel, OptimizerModel, EvalModel, InferenceModel, Checkpoint];
 

@@ -31,6 +31,12 @@ public sealed class AnomalyFitOptions
     /// <summary>The share of good parts the threshold may reject, in (0, 0.5]. Default 0.01 (1 %).</summary>
     public double TargetFalseRejectRate { get; set; } = 0.01;
 
+    /// <summary>
+    /// Divide each patch's distance by the typical distance of good patches at its position, measured on the
+    /// held-out samples (<see cref="AnomalyThreshold.PositionScale"/>; needs 3 held-out samples, else off). Default true.
+    /// </summary>
+    public bool PositionScale { get; set; } = true;
+
     /// <summary>The fewest good samples a fit accepts (at least 2: one for the bank, one held out). Default 2.</summary>
     public int MinGoodSamples { get; set; } = 2;
 

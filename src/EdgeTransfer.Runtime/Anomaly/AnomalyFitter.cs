@@ -77,12 +77,18 @@ public sealed class AnomalyFitter
         progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Coreset, 1, 1));
         clock.Restart();
 
-        // The threshold is set on samples the bank has never seen, so it reflects new good parts.
+        // The threshold is set on samples the bank has never seen, so it reflects new good parts; the same
+        // samples give the position scale (each scored against the scale of the others).
         var search = new VectorisedNearestNeighbour(bank, _options.Threads);
         var scored = new Progress(progress, heldOut.Count + defects.Count);
-        var heldOutScores = Scores(embedder, search, heldOut, scored, cancellationToken);
-        var defectScores = Scores(embedder, search, defects, scored, cancellationToken);
-        var threshold = ThresholdCalibrator.Calibrate(heldOutScores, _options.TargetFalseRejectRate);
+        var heldOutMaps = Maps(embedder, search, heldOut, scored, cancellationToken);
+        var defectMaps = Maps(embedder, search, defects, scored, cancellationToken);
+        var scale = _options.PositionScale && heldOut.Count >= PositionScaleCalibrator.MinSamples ? PositionScaleCalibrator.Scale(heldOutMaps) : null;
+        var heldOutScores = scale is null
+            ? [.. heldOutMaps.Select(m => AnomalyScorer.ImageScore(m, default))]
+            : PositionScaleCalibrator.LeaveOneOutScores(heldOutMaps);
+        float[] defectScores = [.. defectMaps.Select(m => AnomalyScorer.ImageScore(m, scale))];
+        var threshold = ThresholdCalibrator.Calibrate(heldOutScores, _options.TargetFalseRejectRate) with { PositionScale = scale };
         double? auroc = null;
         F1Point? bestF1 = null;
         if (defectScores.Length > 0)
@@ -101,6 +107,7 @@ public sealed class AnomalyFitter
             ["coresetRatio"] = _options.CoresetRatio.ToString("R", CultureInfo.InvariantCulture),
             ["coresetRows"] = budget.ToString(CultureInfo.InvariantCulture),
             ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
+            ["positionScale"] = scale is null ? "none" : "held-out mean",
         };
         return new AnomalyFitResult
         {
@@ -155,19 +162,22 @@ public sealed class AnomalyFitter
         return ([.. order.Skip(heldOut).Select(i => good[i])], [.. order.Take(heldOut).Select(i => good[i])]);
     }
 
-    private static float[] Scores(PatchEmbedder embedder, VectorisedNearestNeighbour search, List<AnomalyFeatures> samples, Progress progress, CancellationToken cancellationToken)
+    // Each sample's patch distances to the bank, before any position scale.
+    private static List<float[]> Maps(PatchEmbedder embedder, VectorisedNearestNeighbour search, List<AnomalyFeatures> samples, Progress progress, CancellationToken cancellationToken)
     {
         var embeddings = new float[embedder.Patches * embedder.Dimensions];
-        var distances = new float[embedder.Patches];
-        var scores = new float[samples.Count];
-        for (var i = 0; i < samples.Count; i++)
+        var maps = new List<float[]>(samples.Count);
+        foreach (var sample in samples)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            scores[i] = AnomalyScorer.ScorePatches(embedder, search, samples[i], embeddings, distances);
+            var map = new float[embedder.Patches];
+            embedder.Embed(sample, embeddings);
+            search.NearestDistances(embeddings, embedder.Patches, map);
+            maps.Add(map);
             progress.Step();
         }
 
-        return scores;
+        return maps;
     }
 
     // Counts the calibration step's samples across the held-out and defect lists.

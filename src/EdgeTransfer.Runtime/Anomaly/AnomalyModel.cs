@@ -28,6 +28,11 @@ public sealed class AnomalyModel
             throw new ArgumentException($"The threshold must be a positive number; got {threshold.Value}.", nameof(threshold));
         }
 
+        if (threshold.PositionScale is { } scale && scale.Length != Embedder.Patches)
+        {
+            throw new ArgumentException($"The position scale has {scale.Length} values but the patch grid has {Embedder.Patches} positions.", nameof(threshold));
+        }
+
         Bank = bank;
         Threshold = threshold;
         Metadata = metadata ?? new Dictionary<string, string>();

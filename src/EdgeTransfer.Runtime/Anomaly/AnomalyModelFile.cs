@@ -10,7 +10,9 @@ namespace EdgeTransfer.Runtime.Anomaly;
 /// header's metadata.
 /// </summary>
 /// <remarks>
-/// Tensors: <c>bank</c> [rows, dimensions] and, when the model projects, <c>projection</c> [input, output].
+/// Tensors: <c>bank</c> [rows, dimensions], when the model projects <c>projection</c> [input, output], and when
+/// it scales distances by position (format 2) <c>positionScale</c> [patches]. Format 1 files (no position scale)
+/// are still read and score as they did; files of a newer format are refused with their version.
 /// Metadata: <c>format</c> = <c>etam</c>, <c>formatVersion</c>, <c>stage2</c> and <c>stage3</c> shapes
 /// (<c>C,H,W</c>), the threshold, its target false-reject rate and held-out count, then the model's own
 /// metadata under <c>meta.</c> keys.
@@ -20,8 +22,11 @@ public static class AnomalyModelFile
     /// <summary>The file extension of anomaly models.</summary>
     public const string Extension = ".etam";
 
-    /// <summary>The anomaly model format version this library writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The anomaly model format version this library writes (2: the position scale); it reads 1 and 2.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest format version this library reads.</summary>
+    public const int OldestFormatVersion = 1;
 
     /// <summary>The largest file accepted: well above a device bank (16 MB), far below what would exhaust a device.</summary>
     public const long MaxFileBytes = 256L << 20;
@@ -40,6 +45,11 @@ public static class AnomalyModelFile
         if (model.Projection is { } projection)
         {
             tensors.Add(new NamedTensor("projection", [projection.InputDimensions, projection.OutputDimensions], projection.Matrix));
+        }
+
+        if (model.Threshold.PositionScale is { } scale)
+        {
+            tensors.Add(new NamedTensor("positionScale", [scale.Length], scale));
         }
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -99,9 +109,9 @@ public static class AnomalyModelFile
         }
 
         var version = Integer(meta, "formatVersion", path);
-        if (version != FormatVersion)
+        if (version is < OldestFormatVersion or > FormatVersion)
         {
-            throw new AnomalyModelException(path, $"it has anomaly model format version {version}; this software reads version {FormatVersion}.");
+            throw new AnomalyModelException(path, $"it has anomaly model format version {version}; this software reads versions {OldestFormatVersion} to {FormatVersion}. Update the device software, or fit the model again.");
         }
 
         var layout = new FeatureLayout(ReadShape(meta, "stage2", path), ReadShape(meta, "stage3", path));
@@ -111,7 +121,10 @@ public static class AnomalyModelFile
         var threshold = new AnomalyThreshold(
             Single(meta, "threshold", path),
             Number(meta, "targetFalseRejectRate", path),
-            Integer(meta, "heldOutSamples", path));
+            Integer(meta, "heldOutSamples", path))
+        {
+            PositionScale = ReadPositionScale(container, layout, version, path),
+        };
         var metadata = meta.Where(kv => kv.Key.StartsWith(MetaPrefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[MetaPrefix.Length..], kv => kv.Value, StringComparer.Ordinal);
         try
@@ -139,6 +152,30 @@ public static class AnomalyModelFile
         {
             throw new AnomalyModelException(path, $"its content is inconsistent: {WithoutParameter(ex)}", ex);
         }
+    }
+
+    private static float[]? ReadPositionScale(HeadCheckpoint container, FeatureLayout layout, int version, string path)
+    {
+        var tensor = container.Parameters.FirstOrDefault(t => t.Name == "positionScale");
+        if (tensor is null)
+        {
+            return null;
+        }
+
+        if (version < 2)
+        {
+            throw new AnomalyModelException(path, "its content is inconsistent: a format 1 model has no 'positionScale' tensor.");
+        }
+
+        if (tensor.Shape is not [var length] || length != layout.Patches)
+        {
+            throw new AnomalyModelException(path, $"its content is inconsistent: the position scale has shape [{string.Join(",", tensor.Shape)}], expected [{layout.Patches}] (one value per patch of {layout.Stage2.Height}×{layout.Stage2.Width}).");
+        }
+
+        var bad = Array.FindIndex(tensor.Data, v => !(v > 0) || !float.IsFinite(v));
+        return bad < 0
+            ? tensor.Data
+            : throw new AnomalyModelException(path, $"its content is inconsistent: position scale value {bad} is {tensor.Data[bad]}, expected a positive finite number.");
     }
 
     // The parts' own checks say what does not fit in a sentence; the " (Parameter 'bank')" the runtime appends

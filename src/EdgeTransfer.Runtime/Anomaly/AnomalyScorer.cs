@@ -1,32 +1,33 @@
 namespace EdgeTransfer.Runtime.Anomaly;
 
-/// <summary>Scores frames with an <see cref="AnomalyModel"/>: embeddings, nearest-bank distances, image score.</summary>
-/// <remarks>One scorer per thread: a call uses a work buffer of the scorer.</remarks>
+/// <summary>Scores frames with an <see cref="AnomalyModel"/>: patch distances to the bank, scaled by position, image score.</summary>
+/// <remarks>One scorer per thread: a call uses the work buffers of its <see cref="Distances"/>.</remarks>
 public sealed class AnomalyScorer
 {
-    private readonly float[] _embeddings;
-
-    /// <summary>Creates a scorer for <paramref name="model"/>.</summary>
+    /// <summary>Creates a scorer that does the per-frame work in managed code.</summary>
     /// <param name="model">The fitted model.</param>
     /// <param name="search">The nearest-neighbour search over the model's bank; the vectorised one by default.</param>
     public AnomalyScorer(AnomalyModel model, INearestNeighbourSearch? search = null)
+        : this(model, new ManagedPatchDistances(model, search))
+    {
+    }
+
+    /// <summary>Creates a scorer that does the per-frame work with <paramref name="distances"/> (for example the bundle's ONNX scoring graph).</summary>
+    /// <param name="model">The fitted model.</param>
+    /// <param name="distances">The per-frame work for this model; the caller keeps ownership.</param>
+    public AnomalyScorer(AnomalyModel model, IPatchDistances distances)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (search is not null && !ReferenceEquals(search.Bank, model.Bank))
-        {
-            throw new ArgumentException("The search must be over the model's own memory bank.", nameof(search));
-        }
-
+        ArgumentNullException.ThrowIfNull(distances);
         Model = model;
-        Search = search ?? new VectorisedNearestNeighbour(model.Bank);
-        _embeddings = new float[model.Embedder.Patches * model.Embedder.Dimensions];
+        Distances = distances;
     }
 
     /// <summary>The model.</summary>
     public AnomalyModel Model { get; }
 
-    /// <summary>The nearest-neighbour search in use.</summary>
-    public INearestNeighbourSearch Search { get; }
+    /// <summary>The per-frame work in use.</summary>
+    public IPatchDistances Distances { get; }
 
     /// <summary>Scores one frame.</summary>
     /// <param name="features">The frame's feature maps.</param>
@@ -34,15 +35,20 @@ public sealed class AnomalyScorer
     public AnomalyScore Score(AnomalyFeatures features)
     {
         var map = new float[Model.Embedder.Patches];
-        var score = ScorePatches(Model.Embedder, Search, features, _embeddings, map);
+        Distances.Compute(features, map);
+        var score = ImageScore(map, Model.Threshold.PositionScale);
         return new AnomalyScore(score, Model.Threshold, map, Model.Layout.Stage2.Height, Model.Layout.Stage2.Width);
     }
 
-    /// <summary>Embeds one frame, writes its patch distances into <paramref name="map"/> and returns the image score.</summary>
-    internal static float ScorePatches(PatchEmbedder embedder, INearestNeighbourSearch search, AnomalyFeatures features, Span<float> embeddings, Span<float> map)
+    /// <summary>Divides the patch distances by the position scale (when given) in place and returns the image score, their maximum.</summary>
+    /// <param name="map">The patch distances of one frame.</param>
+    /// <param name="positionScale">The model's position scale (<see cref="AnomalyThreshold.PositionScale"/>), or empty.</param>
+    public static float ImageScore(Span<float> map, ReadOnlySpan<float> positionScale)
     {
-        embedder.Embed(features, embeddings);
-        search.NearestDistances(embeddings, embedder.Patches, map);
+        if (!positionScale.IsEmpty)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Divide(map, positionScale, map);
+        }
 
         // The image is as anomalous as its most anomalous patch: a small scratch is one or two patches.
         var score = 0f;

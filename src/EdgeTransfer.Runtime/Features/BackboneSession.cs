@@ -201,7 +201,8 @@ public sealed class BackboneSession : IDisposable
         _sessionOptions.Dispose();
     }
 
-    private static SessionOptions CreateSessionOptions(BackboneOptions options, out ExecutionProviderKind provider, out string? fallbackReason)
+    /// <summary>The session options of a backbone run (threads, spinning, execution provider); also the anomaly scoring graph's (CPU).</summary>
+    internal static SessionOptions CreateSessionOptions(BackboneOptions options, out ExecutionProviderKind provider, out string? fallbackReason)
     {
         var sessionOptions = new SessionOptions
         {

@@ -19,6 +19,7 @@ public sealed class AnomalyStage
     public const string AnomalyClassName = "anomaly";
 
     private readonly Func<string> _notReady;
+    private DeviceBundle? _bundle;
     private AnomalyScorer? _scorer;
     private string _version;
     private float[] _stage2 = [];
@@ -71,9 +72,13 @@ public sealed class AnomalyStage
         _layout = new FeatureLayout(new FeatureMapShape(s2.Channels, s2.Height, s2.Width), new FeatureMapShape(s3.Channels, s3.Height, s3.Width));
         _stage2 = new float[_layout.Stage2.Length];
         _stage3 = new float[_layout.Stage3.Length];
+        _bundle = bundle;
         if (_scorer is { } scorer)
         {
             CheckLayout(scorer.Model);
+
+            // From here on the bundle's scoring graph (when it has one) does the per-frame work.
+            Swap(Prepare(scorer.Model), _version);
         }
     }
 
@@ -81,14 +86,30 @@ public sealed class AnomalyStage
     internal AnomalyScorer Prepare(AnomalyModel model)
     {
         CheckLayout(model);
-        return new AnomalyScorer(model);
+
+        // The per-frame work on as many threads as the backbone's default (one per core).
+        return _bundle is { } bundle
+            ? new AnomalyScorer(model, bundle.CreatePatchDistances(model, Environment.ProcessorCount))
+            : new AnomalyScorer(model);
     }
 
-    /// <summary>Puts a prepared scorer in service (under the pipeline's lock).</summary>
+    /// <summary>Puts a prepared scorer in service (under the pipeline's lock) and releases the one it replaces.</summary>
     internal void Swap(AnomalyScorer scorer, string version)
     {
+        var previous = _scorer;
         _scorer = scorer;
         Volatile.Write(ref _version, version);
+        if (!ReferenceEquals(previous, scorer))
+        {
+            (previous?.Distances as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>Releases the scorer in service (its ONNX Runtime session); called when the pipeline is disposed, under its lock.</summary>
+    internal void Release()
+    {
+        (_scorer?.Distances as IDisposable)?.Dispose();
+        _scorer = null;
     }
 
     /// <summary>Scores the backbone's last run and decides; the head's decision and probabilities name the defect kind.</summary>

@@ -270,6 +270,7 @@ public sealed class InspectionPipeline : IDisposable
             }
 
             _disposed = true;
+            _anomaly?.Release();
             _head.Dispose();
             _backbone.Dispose();
         }

@@ -3,6 +3,7 @@ using EdgeTransfer.Artifacts.Checkpoints;
 using EdgeTransfer.Artifacts.IO;
 using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Imaging.Preprocessing;
+using EdgeTransfer.Runtime.Anomaly;
 using EdgeTransfer.Runtime.Features;
 using EdgeTransfer.Training;
 
@@ -129,6 +130,22 @@ public sealed class DeviceBundle
     /// <exception cref="EdgeTransferException">The graph cannot be loaded, or <paramref name="head"/> does not fit it.</exception>
     public HeadPredictor CreateHeadPredictor(HeadCheckpoint? head = null, RuntimeOptions? runtime = null) =>
         new(ReadVerified(BundleRoles.InferenceModel), head ?? InitialHead, runtime, Bundle.GetPath(BundleRoles.InferenceModel));
+
+    /// <summary>
+    /// The per-frame anomaly work for <paramref name="model"/>: the bundle's ONNX scoring graph run by ONNX Runtime
+    /// when the bundle has one (prepared by this version), else managed code (bundles prepared before it).
+    /// </summary>
+    /// <param name="model">The fitted model.</param>
+    /// <param name="threads">Threads the work may use (ORT intra-op threads, or the managed search's).</param>
+    /// <returns>The work; dispose it (if disposable) when the model leaves service.</returns>
+    /// <exception cref="EdgeTransferException">The graph cannot be opened for the model.</exception>
+    public IPatchDistances CreatePatchDistances(AnomalyModel model, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Bundle.TryGetPath(BundleRoles.AnomalyScoring, out var path)
+            ? new OrtPatchDistances(ReadVerified(BundleRoles.AnomalyScoring), Path.GetFileName(path), model, threads)
+            : new ManagedPatchDistances(model, new VectorisedNearestNeighbour(model.Bank, threads));
+    }
 
     /// <summary>Makes a preprocessor for the bundle's input spec (with its mean image, when it has one).</summary>
     /// <returns>A new preprocessor (not thread-safe: one per thread).</returns>

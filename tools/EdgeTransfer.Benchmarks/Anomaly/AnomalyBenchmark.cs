@@ -2,6 +2,7 @@ using EdgeTransfer.Artifacts.Bundles;
 using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Imaging.Datasets;
 using EdgeTransfer.Preparation;
+using EdgeTransfer.Runtime.Anomaly;
 using EdgeTransfer.Runtime.Features;
 using EdgeTransfer.Runtime.Loading;
 
@@ -73,6 +74,10 @@ public static class AnomalyBenchmark
             using var session = bundle.CreateBackbone(new BackboneOptions { IntraOpThreads = options.Threads }, withPatchMaps: true);
             session.WarmUp();
             var preprocessor = bundle.CreatePreprocessor();
+
+            // The device's ONNX scoring graph, timed beside the managed code on the same models (bundles prepared
+            // before it have none: only the managed figures then).
+            Func<AnomalyModel, IPatchDistances>? graph = roles.TryGetPath(BundleRoles.AnomalyScoring, out _) ? m => bundle.CreatePatchDistances(m, threads) : null;
             foreach (var category in dataset.Categories)
             {
                 log($"{name}: extracting the feature maps of '{category.Name}' ({Math.Min(category.TrainGood.Count, options.Shots.Max())} good training and {category.Test.Count} test images) …");
@@ -83,7 +88,7 @@ public static class AnomalyBenchmark
                     foreach (var configuration in configurations)
                     {
                         log($"{name}: '{category.Name}', {AnomalyBenchmarkOptions.ShotsLabel(shots)} good images, {configuration.Name} bank …");
-                        runs.Add(BankEvaluation.Evaluate(name, configuration, category.Name, shots, features, threads, preprocessor.Input.Height, cancellationToken));
+                        runs.Add(BankEvaluation.Evaluate(name, configuration, category.Name, shots, features, threads, preprocessor.Input.Height, graph, cancellationToken));
                     }
                 }
 

@@ -196,7 +196,7 @@ public sealed record AnomalyBenchmarkReport(
             if (intDefault is not null)
             {
                 output.WriteLine(Invariant(
-                    $"ratio      {label} good, int8 default: scoring / backbone per frame = {intDefault.ScoringMs / intDefault.BackboneMs:0.00} ({intDefault.ScoringMs:0.0} ms = embed {intDefault.EmbedMs:0.0} + search {intDefault.SearchMs:0.0}, vs {intDefault.BackboneMs:0.0} ms)"));
+                    $"ratio      {label} good, int8 default: scoring / backbone per frame = {intDefault.ScoringMs / intDefault.BackboneMs:0.00} managed ({intDefault.ScoringMs:0.0} ms = embed {intDefault.EmbedMs:0.0} + search {intDefault.SearchMs:0.0}), {intDefault.OrtScoringMs / intDefault.BackboneMs:0.00} ONNX graph ({intDefault.OrtScoringMs:0.0} ms; largest distance difference {intDefault.OrtMaxDifference:0.0e+0}), vs backbone {intDefault.BackboneMs:0.0} ms"));
             }
         }
     }

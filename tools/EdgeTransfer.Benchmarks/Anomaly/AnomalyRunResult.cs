@@ -44,6 +44,15 @@ public sealed record AnomalyRunResult(
     /// <summary>Median nearest-neighbour search time per test frame: the second part of <see cref="ScoringMs"/>.</summary>
     public double SearchMs { get; init; } = double.NaN;
 
+    /// <summary>Median time per test frame of the same work (embedding and search) as the bundle's ONNX scoring graph run by ONNX Runtime; NaN when the bundle has no such graph.</summary>
+    public double OrtScoringMs { get; init; } = double.NaN;
+
+    /// <summary>The largest difference between a patch distance of the ONNX graph and of the managed code, over every test frame (NaN without the graph).</summary>
+    public double OrtMaxDifference { get; init; } = double.NaN;
+
+    /// <summary>The scoring time of the device's way: the ONNX graph when the bundle has it, else managed code.</summary>
+    public double DeviceScoringMs => double.IsFinite(OrtScoringMs) ? OrtScoringMs : ScoringMs;
+
     /// <summary>Whether a threshold was fitted (at least 2 good images: one for the bank, one held out).</summary>
     public bool HasThreshold => double.IsFinite(FalseRejectRate);
 
@@ -68,6 +77,8 @@ public sealed record AnomalyRunResult(
         Json.WriteNumber(writer, "scoringMsPerFrame", ScoringMs);
         Json.WriteNumber(writer, "embedMsPerFrame", EmbedMs);
         Json.WriteNumber(writer, "searchMsPerFrame", SearchMs);
+        Json.WriteNumber(writer, "ortScoringMsPerFrame", OrtScoringMs);
+        Json.WriteNumber(writer, "ortMaxDistanceDifference", OrtMaxDifference);
         Json.WriteNumber(writer, "backboneMsPerFrame", BackboneMs);
         writer.WriteNumber("bankBytes", BankBytes);
         writer.WriteNumber("bankPatches", BankPatches);
@@ -100,6 +111,8 @@ public sealed record AnomalyRunResult(
             ScoringMs = runs.Average(r => r.ScoringMs),
             EmbedMs = runs.Average(r => r.EmbedMs),
             SearchMs = runs.Average(r => r.SearchMs),
+            OrtScoringMs = runs.Average(r => r.OrtScoringMs),
+            OrtMaxDifference = runs.Max(r => r.OrtMaxDifference),
             BackboneMs = runs.Average(r => r.BackboneMs),
             BankBytes = runs.Max(r => r.BankBytes),
             BankPatches = runs.Max(r => r.BankPatches),

@@ -15,11 +15,12 @@ namespace EdgeTransfer.Benchmarks.Anomaly;
 /// </remarks>
 internal static class BankEvaluation
 {
-    public static AnomalyRunResult Evaluate(string backbone, BankConfiguration configuration, string category, int shots, CategoryFeatures features, int threads, int mapSize, CancellationToken cancellationToken)
+    public static AnomalyRunResult Evaluate(string backbone, BankConfiguration configuration, string category, int shots, CategoryFeatures features, int threads, int mapSize, Func<AnomalyModel, IPatchDistances>? graph, CancellationToken cancellationToken)
     {
         var k = Math.Min(shots, features.Train.Count);
         var good = features.Train.Take(k).ToArray();
         AnomalyThreshold? threshold = null;
+        AnomalyModel? model = null;
         PatchEmbedder embedder;
         MemoryBank bank;
         int bankImages;
@@ -28,6 +29,7 @@ internal static class BankEvaluation
         {
             var fit = new AnomalyFitter(configuration.Options).Fit([.. good.Select(f => new AnomalySample(f, false))], cancellationToken: cancellationToken);
             threshold = fit.Threshold;
+            model = fit.Model;
             embedder = fit.Model.Embedder;
             bank = fit.Model.Bank;
             bankImages = fit.TrainSamples;
@@ -53,6 +55,11 @@ internal static class BankEvaluation
         var searchTimes = new double[test.Count];
         var times = new double[test.Count];
         var (height, width) = (embedder.Layout.Stage2.Height, embedder.Layout.Stage2.Width);
+        var ort = model is not null && graph is not null ? graph(model) : null;
+        using var owned = ort as IDisposable;
+        var ortTimes = new List<double>();
+        var ortMap = new float[embedder.Patches];
+        var ortDifference = 0.0;
         for (var i = 0; i < test.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -61,8 +68,19 @@ internal static class BankEvaluation
             embedder.Embed(test[i].Features, embeddings);
             var embedded = Stopwatch.GetTimestamp();
             search.NearestDistances(embeddings, embedder.Patches, map);
-            scores[i] = map.Max();
             var end = Stopwatch.GetTimestamp();
+            if (ort is not null)
+            {
+                var ortStart = Stopwatch.GetTimestamp();
+                ort.Compute(test[i].Features, ortMap);
+                ortTimes.Add(Stopwatch.GetElapsedTime(ortStart).TotalMilliseconds);
+                for (var p = 0; p < map.Length; p++)
+                {
+                    ortDifference = Math.Max(ortDifference, Math.Abs(ortMap[p] - map[p]));
+                }
+            }
+
+            scores[i] = AnomalyScorer.ImageScore(map, threshold?.PositionScale);
             embedTimes[i] = Stopwatch.GetElapsedTime(start, embedded).TotalMilliseconds;
             searchTimes[i] = Stopwatch.GetElapsedTime(embedded, end).TotalMilliseconds;
             times[i] = Stopwatch.GetElapsedTime(start, end).TotalMilliseconds;
@@ -102,6 +120,8 @@ internal static class BankEvaluation
             ImageAurocByDefectKind = byKind,
             EmbedMs = test.Count == 0 ? double.NaN : TimingStatistics.From(embedTimes).Median,
             SearchMs = test.Count == 0 ? double.NaN : TimingStatistics.From(searchTimes).Median,
+            OrtScoringMs = ortTimes.Count == 0 ? double.NaN : TimingStatistics.From(ortTimes).Median,
+            OrtMaxDifference = ortTimes.Count == 0 ? double.NaN : ortDifference,
         };
     }
 
