@@ -50,6 +50,14 @@ public sealed class RecipeFitter
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(candidate);
+        if (candidate.Kind == RecipeKind.Logistic)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // A plain standard scaler, as the baseline's: λ then means what scikit-learn's C means on the same features.
+            var scaler = FeatureTransform.Fit(data, standardise: true, normalise: false, unitMeanNorm: false);
+            return scaler.Fold(LogisticRegression.Fit(scaler.Apply(data), ClassCount, 1.0 / (candidate.Penalty * data.Count)));
+        }
+
         var transform = FeatureTransform.Fit(data, standardise: candidate.Kind == RecipeKind.Standardised, normalise: candidate.Kind != RecipeKind.Standardised);
         var z = transform.Apply(data);
         var start = Prototypes(z, ClassCount, candidate.Temperature);

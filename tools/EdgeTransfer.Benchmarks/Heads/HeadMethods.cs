@@ -21,10 +21,13 @@ internal sealed class HeadMethods(Bundle bundle, string backboneRole, RuntimeOpt
     private int ClassCount => bundle.Manifest.Classes.Count;
 
     /// <summary>The device's default recipe: the grid chosen by validation, then fitted on every part.</summary>
-    public (LinearHead Head, string Detail) Recipe(FeatureSet data, int seed)
+    /// <param name="data">The drawn samples.</param>
+    /// <param name="parts">The part of every sample (augmented views share their image's), or null when each is its own.</param>
+    /// <param name="seed">The seed of the folds and the shuffling.</param>
+    public (LinearHead Head, string Detail) Recipe(FeatureSet data, IReadOnlyList<long>? parts, int seed)
     {
         var options = new RecipeOptions { Seed = seed, Runtime = runtime };
-        var result = RecipeSelection.Select(new RecipeFitter(_train, _optimizer, _initial, options), data, null, options);
+        var result = RecipeSelection.Select(new RecipeFitter(_train, _optimizer, _initial, options), data, parts, options);
         return (result.Head, result.Chosen.Name);
     }
 
