@@ -184,13 +184,18 @@ public sealed class SampleStore : IDisposable
     /// <param name="features">The feature vector: <see cref="FeatureDimension"/> finite floats.</param>
     /// <param name="frameId">The id of the frame the features came from (1 to 200 UTF-8 bytes, no control characters).</param>
     /// <param name="jpeg">The frame as a JPEG for audit, or empty to keep none.</param>
+    /// <param name="partOf">
+    /// For an augmented view of a frame: the id of the frame's own sample, so that training keeps the two on one side of
+    /// every split (<see cref="SampleSet.Parts"/>); null for a frame's own sample.
+    /// </param>
     /// <returns>The stored sample. Older samples may have been evicted to make room.</returns>
     /// <exception cref="InvalidSettingException">The label is not a class of the store.</exception>
     /// <exception cref="ArgumentException">The features, frame id or JPEG are not acceptable.</exception>
     /// <exception cref="SampleStoreException">The disk refused the write; the store stays usable and nothing stored is lost.</exception>
-    public StoredSample Add(string label, ReadOnlySpan<float> features, string frameId, ReadOnlySpan<byte> jpeg = default)
+    public StoredSample Add(string label, ReadOnlySpan<float> features, string frameId, ReadOnlySpan<byte> jpeg = default, long? partOf = null)
     {
         var classIndex = ResolveLabel(label);
+        ArgumentOutOfRangeException.ThrowIfNegative(partOf ?? 0, nameof(partOf));
         if (features.Length != FeatureDimension)
         {
             throw new ArgumentException($"The sample has {features.Length} features; this store holds {FeatureDimension} per sample (the bundle's feature size).", nameof(features));
@@ -220,7 +225,12 @@ public sealed class SampleStore : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var id = _nextId;
             var time = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var record = SampleRecordCodec.EncodeSample(id, time, classIndex, frameId, features, jpeg);
+            if (partOf >= id)
+            {
+                throw new ArgumentException($"Sample {partOf} does not exist yet, so a view cannot be part of it; store the frame's own sample first.", nameof(partOf));
+            }
+
+            var record = SampleRecordCodec.EncodeSample(id, time, classIndex, frameId, features, jpeg, partOf);
             if (record.Length > _options.MaxTotalBytes)
             {
                 throw new ArgumentException($"The sample needs {record.Length} bytes, more than the store's whole capacity of {_options.MaxTotalBytes} bytes.", nameof(jpeg));
@@ -230,7 +240,7 @@ public sealed class SampleStore : IDisposable
             var tombstones = evictions.Select(e => SampleRecordCodec.EncodeRemove(e.Id, time, e.Reason));
             var (segment, offset) = Append([record, .. tombstones]);
             _nextId = id + 1;
-            var entry = new Entry(id, classIndex, time, frameId, segment, offset, record.Length, jpeg.Length);
+            var entry = new Entry(id, classIndex, time, frameId, segment, offset, record.Length, jpeg.Length) { PartOf = partOf };
             AddLive(entry);
             foreach (var (evictedId, _) in evictions)
             {
@@ -276,6 +286,7 @@ public sealed class SampleStore : IDisposable
             var features = new List<float[]>(_live.Count);
             var labels = new List<long>(_live.Count);
             var ids = new List<long>(_live.Count);
+            var parts = new List<long>(_live.Count);
             var damaged = new List<long>();
             using var readers = new SegmentReaders(this);
             foreach (var entry in _live.Values)
@@ -290,6 +301,7 @@ public sealed class SampleStore : IDisposable
                 features.Add(vector);
                 labels.Add(entry.ClassIndex);
                 ids.Add(entry.Id);
+                parts.Add(entry.PartOf ?? entry.Id);
             }
 
             foreach (var id in damaged)
@@ -303,7 +315,7 @@ public sealed class SampleStore : IDisposable
                 features[i].CopyTo(flat, i * FeatureDimension);
             }
 
-            return new SampleSet(Schema.Classes, FeatureDimension, flat, [.. labels], [.. ids]);
+            return new SampleSet(Schema.Classes, FeatureDimension, flat, [.. labels], [.. ids]) { Parts = [.. parts] };
         }
     }
 
@@ -572,7 +584,7 @@ public sealed class SampleStore : IDisposable
                     case RecordKind.Sample:
                         // After a compaction cut short, a sample can be in an old and a new segment: the later copy wins.
                         RemoveLive(record.Id);
-                        AddLive(new Entry(record.Id, record.ClassIndex, record.TimestampMs, record.FrameId, number, offset, recordBytes, record.JpegLength));
+                        AddLive(new Entry(record.Id, record.ClassIndex, record.TimestampMs, record.FrameId, number, offset, recordBytes, record.JpegLength) { PartOf = record.PartOf });
                         break;
                     case RecordKind.Remove:
                         RemoveLive(record.Id);
@@ -916,8 +928,10 @@ public sealed class SampleStore : IDisposable
 
         public int JpegLength { get; } = jpegLength;
 
+        public long? PartOf { get; init; }
+
         public StoredSample ToSample(IReadOnlyList<string> classes) =>
-            new(Id, classes[ClassIndex], ClassIndex, DateTimeOffset.FromUnixTimeMilliseconds(TimestampMs), FrameId, JpegLength, RecordBytes);
+            new(Id, classes[ClassIndex], ClassIndex, DateTimeOffset.FromUnixTimeMilliseconds(TimestampMs), FrameId, JpegLength, RecordBytes) { PartOf = PartOf };
     }
 
     // Read handles on segment files for one operation; a record that no longer verifies is reported.
