@@ -9,8 +9,11 @@ public sealed class RecipeOptions
     /// <summary>The recipe used when no class has two parts to validate on (one shot): the prototypes. </summary>
     public RecipeCandidate OneShot { get; init; } = new(RecipeKind.Prototype, 10);
 
-    /// <summary>Below this many parts in the thinnest class, cross-validation folds replace one held-out split. Default 10.</summary>
-    public int CrossValidationBelow { get; init; } = 10;
+    /// <summary>
+    /// Below this many parts in the thinnest class, cross-validation folds replace one held-out split. Default 25: at 20
+    /// parts per class one split validates on 4 per class, too few to tell candidates a point apart (docs/heads.md).
+    /// </summary>
+    public int CrossValidationBelow { get; init; } = 25;
 
     /// <summary>The most folds of the cross-validation. Default 5.</summary>
     public int MaxFolds { get; init; } = 5;

@@ -93,9 +93,9 @@ public static class HeadsBenchmark
                     log($"{name}: k={shots}, seed {seed} …");
                     var data = train.Draw(shots, classes.Count, seed);
                     runs.Add(Measure("recipe", name, shots, seed, testSet, () => methods.Recipe(data, null, seed)));
-                    if (train.Views > 0)
+                    (FeatureSet? augmented, long[]? parts) = train.Views > 0 ? train.DrawWithViews(shots, classes.Count, seed) : (null, null);
+                    if (augmented is not null)
                     {
-                        var (augmented, parts) = train.DrawWithViews(shots, classes.Count, seed);
                         runs.Add(Measure("recipe+aug", name, shots, seed, testSet, () => methods.Recipe(augmented, parts, seed)));
                     }
 
@@ -107,7 +107,11 @@ public static class HeadsBenchmark
                     }
                     else if (options.DevicePath)
                     {
-                        runs.Add(methods.Device(data, testSet, name, shots, seed));
+                        runs.Add(methods.Device(data, null, testSet, "device", name, shots, seed));
+                        if (augmented is not null)
+                        {
+                            runs.Add(methods.Device(augmented, parts, testSet, "device+aug", name, shots, seed));
+                        }
                     }
                 }
             }
