@@ -1,8 +1,7 @@
 using System.Globalization;
 using EdgeTransfer.Artifacts.Checkpoints;
-using Microsoft.ML.OnnxRuntime;
-
 using EdgeTransfer.Artifacts.Randomness;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeTransfer.Training;
 
@@ -31,6 +30,7 @@ public sealed class HeadTrainer : IDisposable
     private readonly InferenceSession _optimizer;
     private readonly TensorSlot[] _parameters;
     private readonly TensorSlot[] _states;
+    private readonly TensorSlot[] _slots;
     private readonly OrtValue[] _gradients;
     private readonly OrtValue _loss;
     private readonly OrtValue _learningRate;
@@ -103,15 +103,15 @@ public sealed class HeadTrainer : IDisposable
             _optimizer = Own(OrtErrors.CreateSession(_optimizerName, optimizerModel, _sessionOptions));
 
             var trainInputs = _train.InputMetadata;
-            FeatureSize = FixedDimension(_trainName, trainInputs, GraphNames.Features, 1);
-            ClassCount = FixedDimension(_trainName, trainInputs, GraphNames.ClassWeights, 0);
+            FeatureSize = HeadGraphBinding.FixedDimension(_trainName, trainInputs, GraphNames.Features, 1);
+            ClassCount = HeadGraphBinding.FixedDimension(_trainName, trainInputs, GraphNames.ClassWeights, 0);
             HeadTrainerOptionsValidator.Validate(options, ClassCount);
 
             // Parameters are the training graph's inputs other than the data, in graph order.
-            _parameters = [.. _train.InputNames.Where(n => !GraphNames.IsTrainingDataInput(n)).Select(n => Own(Slot(start.Parameters, n, trainInputs[n], "parameter")))];
+            _parameters = [.. _train.InputNames.Where(n => !GraphNames.IsTrainingDataInput(n)).Select(n => Own(HeadGraphBinding.Slot(start.Parameters, n, trainInputs[n], "parameter")))];
             if (_parameters.Length == 0)
             {
-                throw Mismatch($"graph '{_trainName}' has no parameter inputs");
+                throw HeadGraphBinding.Mismatch($"graph '{_trainName}' has no parameter inputs");
             }
 
             var parameterNames = _parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -119,8 +119,9 @@ public sealed class HeadTrainer : IDisposable
             _states = [.. _optimizer.InputNames
                 .Where(n => n is not (GraphNames.LearningRate or GraphNames.WeightDecay or GraphNames.Step)
                     && !parameterNames.Contains(n) && !n.StartsWith(GraphNames.GradientPrefix, StringComparison.Ordinal))
-                .Select(n => Own(Slot(start.OptimizerState, n, optimizerInputs[n], "optimizer state")))];
+                .Select(n => Own(HeadGraphBinding.Slot(start.OptimizerState, n, optimizerInputs[n], "optimizer state")))];
 
+            _slots = [.. _parameters, .. _states];
             _loss = Own(TensorSlot.Allocate([]));
             _learningRate = Scalar(options.LearningRate);
             _weightDecay = Scalar(options.WeightDecay);
@@ -175,7 +176,7 @@ public sealed class HeadTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(trainingModelPath);
         ArgumentNullException.ThrowIfNull(optimizerModelPath);
-        return new HeadTrainer(ReadModel(trainingModelPath), ReadModel(optimizerModelPath), start, options, trainingModelPath, optimizerModelPath);
+        return new HeadTrainer(HeadGraphBinding.ReadModel(trainingModelPath), HeadGraphBinding.ReadModel(optimizerModelPath), start, options, trainingModelPath, optimizerModelPath);
     }
 
     /// <summary>Trains for the configured number of epochs.</summary>
@@ -248,7 +249,7 @@ public sealed class HeadTrainer : IDisposable
 
     private TrainingSummary TrainCore(FeatureSet data, IProgress<EpochProgress>? progress, Func<EpochProgress, EpochDecision>? onEpoch, CancellationToken cancellationToken)
     {
-        CheckData(data);
+        TrainingDataCheck.Check(data, FeatureSize, _classWeightValues);
 
         var batch = Math.Min(_batchSize, data.Count);
         var remainder = data.Count % batch;
@@ -336,7 +337,7 @@ public sealed class HeadTrainer : IDisposable
             }
 
             // A last step can overflow without a loss to show it; never keep such a head.
-            if (_parameters.Any(p => !p.IsFinite(_side)) || _states.Any(s => !s.IsFinite(_side)))
+            if (_slots.Any(s => !s.IsFinite(_side)))
             {
                 throw new TrainingException("Training stopped: the last optimizer step made a parameter NaN or infinite. The head is unchanged; lower the learning rate.");
             }
@@ -348,31 +349,6 @@ public sealed class HeadTrainer : IDisposable
             Restore(startStep);
             throw;
         }
-    }
-
-    private static byte[] ReadModel(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelFormatException(path, $"it cannot be read ({ex.Message}).", ex);
-        }
-    }
-
-    private static TrainingException Mismatch(string reason) =>
-        new($"The head cannot be trained: {reason}. The graphs and the checkpoint must come from the same bundle.");
-
-    private static int FixedDimension(string graph, IReadOnlyDictionary<string, NodeMetadata> inputs, string input, int axis)
-    {
-        if (!inputs.TryGetValue(input, out var meta) || meta.Dimensions.Length <= axis || meta.Dimensions[axis] <= 0)
-        {
-            throw Mismatch($"graph '{graph}' has no input '{input}' with a fixed dimension {axis} (see docs/bundle.md)");
-        }
-
-        return meta.Dimensions[axis];
     }
 
     private T Own<T>(T value)
@@ -389,19 +365,6 @@ public sealed class HeadTrainer : IDisposable
         return v;
     }
 
-    private static TensorSlot Slot(IReadOnlyList<NamedTensor> source, string name, NodeMetadata meta, string role)
-    {
-        var tensor = source.FirstOrDefault(t => t.Name == name)
-            ?? throw Mismatch($"the checkpoint has no {role} '{name}' that the graphs need");
-        long[] expected = [.. meta.Dimensions.Select(d => (long)d)];
-        if (!expected.SequenceEqual(tensor.Shape))
-        {
-            throw Mismatch($"{role} '{name}' has shape [{string.Join(",", tensor.Shape)}] in the checkpoint but [{string.Join(",", expected)}] in the graphs");
-        }
-
-        return new TensorSlot(name, expected, tensor.Data);
-    }
-
     private OrtValue TrainOutput(string name)
     {
         if (name == GraphNames.Loss)
@@ -410,7 +373,7 @@ public sealed class HeadTrainer : IDisposable
         }
 
         var index = Array.FindIndex(_parameters, p => GraphNames.GradientPrefix + p.Name == name);
-        return index >= 0 ? _gradients[index] : throw Mismatch($"graph '{_trainName}' has an unexpected output '{name}'");
+        return index >= 0 ? _gradients[index] : throw HeadGraphBinding.Mismatch($"graph '{_trainName}' has an unexpected output '{name}'");
     }
 
     private OrtValue[] TrainInputs(BatchBuffers batch, int side) =>
@@ -437,52 +400,17 @@ public sealed class HeadTrainer : IDisposable
     private OrtValue[] OptimizerOutputs(int side) =>
         [.. _optimizerOutputNames.Select(name => name.StartsWith(GraphNames.UpdatedPrefix, StringComparison.Ordinal)
             ? Find(name[GraphNames.UpdatedPrefix.Length..]).Buffers[1 - side]
-            : throw Mismatch($"graph '{_optimizerName}' has an unexpected output '{name}'"))];
+            : throw HeadGraphBinding.Mismatch($"graph '{_optimizerName}' has an unexpected output '{name}'"))];
 
     private OrtValue GradientFor(string name)
     {
         var index = Array.FindIndex(_parameters, p => GraphNames.GradientPrefix + p.Name == name);
-        return index >= 0 ? _gradients[index] : throw Mismatch($"graph '{_optimizerName}' takes '{name}', a gradient of no parameter");
+        return index >= 0 ? _gradients[index] : throw HeadGraphBinding.Mismatch($"graph '{_optimizerName}' takes '{name}', a gradient of no parameter");
     }
 
     private TensorSlot Find(string name) =>
         _parameters.FirstOrDefault(p => p.Name == name) ?? _states.FirstOrDefault(s => s.Name == name)
-        ?? throw Mismatch($"graph '{_optimizerName}' uses '{name}', which is neither a parameter nor an optimizer state");
-
-    private void CheckData(FeatureSet data)
-    {
-        if (data.FeatureSize != FeatureSize)
-        {
-            throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"The features have size {data.FeatureSize} but the head takes {FeatureSize}; use features from this bundle's backbone."));
-        }
-
-        var labels = data.Labels.Span;
-        var weights = data.SampleWeights is { } w ? w.Span : default;
-        var total = 0.0;
-        for (var i = 0; i < labels.Length; i++)
-        {
-            if (labels[i] < 0 || labels[i] >= ClassCount)
-            {
-                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Sample {i} has label {labels[i]}, which is not a class index (0 to {ClassCount - 1})."));
-            }
-
-            total += (weights.IsEmpty ? 1f : weights[i]) * _classWeightValues[labels[i]];
-        }
-
-        if (total <= 0)
-        {
-            throw new TrainingException("Every sample has weight 0 (sample weight times class weight); there is nothing to learn from.");
-        }
-
-        var features = data.Features.Span;
-        for (var i = 0; i < features.Length; i++)
-        {
-            if (!float.IsFinite(features[i]))
-            {
-                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Sample {i / FeatureSize} has a {(float.IsNaN(features[i]) ? "NaN" : "infinite")} feature (index {i % FeatureSize}); drop or re-capture it. The head is unchanged."));
-            }
-        }
-    }
+        ?? throw HeadGraphBinding.Mismatch($"graph '{_optimizerName}' uses '{name}', which is neither a parameter nor an optimizer state");
 
     private float TrainStep(OrtValue[] inputs)
     {
@@ -504,53 +432,33 @@ public sealed class HeadTrainer : IDisposable
 
     private void Save()
     {
-        foreach (var p in _parameters)
+        foreach (var slot in _slots)
         {
-            p.Save(_side);
-        }
-
-        foreach (var s in _states)
-        {
-            s.Save(_side);
+            slot.Save(_side);
         }
     }
 
     private void SaveBest()
     {
-        foreach (var p in _parameters)
+        foreach (var slot in _slots)
         {
-            p.SaveBest(_side);
-        }
-
-        foreach (var s in _states)
-        {
-            s.SaveBest(_side);
+            slot.SaveBest(_side);
         }
     }
 
     private void RestoreBest()
     {
-        foreach (var p in _parameters)
+        foreach (var slot in _slots)
         {
-            p.RestoreBest(_side);
-        }
-
-        foreach (var s in _states)
-        {
-            s.RestoreBest(_side);
+            slot.RestoreBest(_side);
         }
     }
 
     private void Restore(long step)
     {
-        foreach (var p in _parameters)
+        foreach (var slot in _slots)
         {
-            p.Restore(_side);
-        }
-
-        foreach (var s in _states)
-        {
-            s.Restore(_side);
+            slot.Restore(_side);
         }
 
         _stepCount = step;

@@ -286,6 +286,14 @@ public static class DeviceOptionsValidator
         Range(training.KeepHeads, 2, 1000, "training.keepHeads", add, " (the head in service and the one before it are always kept)");
         Range(training.MaxStoreBytes, 1L << 20, 1L << 40, "training.maxStoreBytes", add, " (1 MiB to 1 TiB)");
         Range(training.MaxPerClass, 1, 10_000_000, "training.maxPerClass", add);
+        if (training.Augmentation is null)
+        {
+            add("training.augmentation", "expected an object such as { \"enabled\": true, \"views\": 2 }, got null.");
+        }
+        else if (training.Augmentation.FindProblem() is { } problem)
+        {
+            add("training.augmentation." + problem.Property, problem.Reason + ".");
+        }
     }
 
     private static void CheckMqtt(MqttOptions mqtt, bool checkFiles, Action<string, string> add)

@@ -1,3 +1,4 @@
+using EdgeTransfer.Imaging.Augmentation;
 using EdgeTransfer.Runtime.Heads;
 using EdgeTransfer.Runtime.Storage;
 
@@ -41,6 +42,12 @@ public sealed class TrainingOptions
 
     /// <summary>Labelled samples kept per class, 1 to 10,000,000; the oldest of the class is evicted beyond it. Default 500.</summary>
     public int MaxPerClass { get; set; } = 500;
+
+    /// <summary>
+    /// Augmentation at collection time: altered views (flip, crop, brightness) of every newly labelled frame are stored
+    /// as extra samples of the same part, never split from it. Off by default (docs/heads.md: measured).
+    /// </summary>
+    public AugmentationOptions Augmentation { get; set; } = new();
 
     /// <summary>The quality gate these settings describe.</summary>
     public QualityGateOptions ToQualityGateOptions() => new()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeTransfer.Artifacts.IO;
+using EdgeTransfer.Imaging.Augmentation;
 using EdgeTransfer.Imaging.Decoding;
 using EdgeTransfer.Runtime.Anomaly.OnDevice;
 using EdgeTransfer.Runtime.Capture;
@@ -30,6 +31,7 @@ public sealed class DeviceHost : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Lock _collectGate = new();
     private readonly FrameLabels _frames;
+    private readonly FrameAugmenter? _augmenter;
     private InspectionLoop? _loop;
     private IFrameSource? _source;
     private ITrigger? _trigger;
@@ -49,6 +51,12 @@ public sealed class DeviceHost : IAsyncDisposable
         _loggers = loggers;
         _time = time;
         _frames = new FrameLabels(samples);
+        if (options.Training.Augmentation.Enabled)
+        {
+            _augmenter = new FrameAugmenter(options.Training.Augmentation);
+            Pipeline.KeepLastPixels = true;
+        }
+
         Trainer.HeadPromoted += (_, e) => Pipeline.SwapHead(e.Head, e.Version.Name);
     }
 
@@ -233,7 +241,7 @@ public sealed class DeviceHost : IAsyncDisposable
             throw new InvalidSettingException("frameId", string.Create(CultureInfo.InvariantCulture, $"frame {wanted} is no longer available; the last frame is {last.FrameId}. Label the last frame or omit frameId."));
         }
 
-        (var sample, replaced) = _frames.Label(label, last.Features, last.FrameId.ToString(CultureInfo.InvariantCulture));
+        (var sample, replaced) = _frames.Label(label, last.Features, last.FrameId.ToString(CultureInfo.InvariantCulture), ViewsOf(last.FrameId));
         SampleStored?.Invoke(this, sample);
         return sample;
     }
@@ -363,7 +371,7 @@ public sealed class DeviceHost : IAsyncDisposable
             return;
         }
 
-        var (sample, _) = _frames.Label(label, last.Features, last.FrameId.ToString(CultureInfo.InvariantCulture));
+        var (sample, _) = _frames.Label(label, last.Features, last.FrameId.ToString(CultureInfo.InvariantCulture), ViewsOf(last.FrameId));
         SampleStored?.Invoke(this, sample);
         if (session.Count())
         {
@@ -376,6 +384,10 @@ public sealed class DeviceHost : IAsyncDisposable
             }
         }
     }
+
+    // The augmented views of a frame, rendered only when the frame gets a new sample (training.augmentation).
+    private Func<IReadOnlyList<float[]>?>? ViewsOf(long frameId) =>
+        _augmenter is { } augmenter ? () => Pipeline.AugmentedFeatures(frameId, augmenter) : null;
 
     private sealed class CollectSession(string label, int? limit)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using EdgeTransfer.Artifacts.Checkpoints;
+using EdgeTransfer.Imaging.Augmentation;
 using EdgeTransfer.Imaging.Decoding;
 using EdgeTransfer.Imaging.Preprocessing;
 using EdgeTransfer.Runtime.Anomaly;
@@ -46,6 +47,11 @@ public sealed class InspectionPipeline : IDisposable
     private readonly byte[] _lastThumbnail;
     private readonly int _thumbnailSide;
     private byte[] _contiguous = [];
+    private byte[] _lastPixels = [];
+    private byte[] _view = [];
+    private int _lastWidth;
+    private int _lastHeight;
+    private bool _keepLastPixels;
     private int _lastThumbnailWidth;
     private int _lastThumbnailHeight;
     private Verdict? _lastVerdict;
@@ -154,6 +160,52 @@ public sealed class InspectionPipeline : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _head.UpdateParameters(head);
             Volatile.Write(ref _headVersion, version);
+        }
+    }
+
+    /// <summary>
+    /// Whether the last frame's pixels are kept (one copy per frame into a reused buffer), so that
+    /// <see cref="AugmentedFeatures"/> can render its views; on when collection-time augmentation is. Default false.
+    /// </summary>
+    public bool KeepLastPixels
+    {
+        get => Volatile.Read(ref _keepLastPixels);
+        set => Volatile.Write(ref _keepLastPixels, value);
+    }
+
+    /// <summary>
+    /// The features of the augmented views of the last frame (one backbone run per view), or null when
+    /// <paramref name="frameId"/> is no longer the last frame or its pixels were not kept (<see cref="KeepLastPixels"/>).
+    /// </summary>
+    /// <param name="frameId">The frame the views are for.</param>
+    /// <param name="augmenter">Renders the views.</param>
+    /// <exception cref="EdgeTransferException">ONNX Runtime failed on a view.</exception>
+    public IReadOnlyList<float[]>? AugmentedFeatures(long frameId, FrameAugmenter augmenter)
+    {
+        ArgumentNullException.ThrowIfNull(augmenter);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_lastVerdict?.FrameId != frameId || _lastWidth == 0)
+            {
+                return null;
+            }
+
+            var views = new float[augmenter.Views][];
+            var (width, height) = augmenter.ViewSize(_lastWidth, _lastHeight);
+            if (_view.Length < width * height * 3)
+            {
+                _view = new byte[width * height * 3];
+            }
+
+            for (var v = 0; v < views.Length; v++)
+            {
+                augmenter.Render(_lastPixels, _lastWidth, _lastHeight, _lastWidth * 3, v, unchecked((ulong)frameId), _view);
+                _preprocessor.Preprocess(_view.AsSpan(0, width * height * 3), width, height, width * 3, _backbone.Input);
+                views[v] = _backbone.Run().ToArray();
+            }
+
+            return views;
         }
     }
 
@@ -302,8 +354,27 @@ public sealed class InspectionPipeline : IDisposable
         var verdict = new Verdict(frameId, timestamp, sourceName, label, decision, className, _probabilities, _headVersion, latencies) { Anomaly = anomaly };
         features.CopyTo(_lastFeatures);
         Thumbnail(rgb, width, height);
+        KeepPixels(rgb, width, height);
         _lastVerdict = verdict;
         return verdict;
+    }
+
+    private void KeepPixels(ReadOnlySpan<byte> rgb, int width, int height)
+    {
+        if (!KeepLastPixels)
+        {
+            _lastWidth = _lastHeight = 0;
+            return;
+        }
+
+        // Grows to the largest frame once; a copy per frame costs well under a millisecond at camera sizes.
+        if (_lastPixels.Length < rgb.Length)
+        {
+            _lastPixels = new byte[rgb.Length];
+        }
+
+        rgb.CopyTo(_lastPixels);
+        (_lastWidth, _lastHeight) = (width, height);
     }
 
     // Nearest-neighbour, longer side = _thumbnailSide: a picture to recognise the part by, not to measure it.

@@ -4,7 +4,8 @@ namespace EdgeTransfer.Runtime.Learning;
 
 /// <summary>
 /// One frame of a <see cref="SampleSet"/>: the rows that hold the same features (copies stored before a second label
-/// replaced the first). Its class is that of its first row, so a part is never split across classes or sides.
+/// replaced the first) and the augmented views stored as part of it (<see cref="SampleSet.Parts"/>). Its class is that
+/// of its first row, so a part is never split across classes or sides.
 /// </summary>
 /// <param name="ClassIndex">The class the part is drawn for.</param>
 /// <param name="Rows">Its rows in the sample set, ascending.</param>
@@ -17,8 +18,16 @@ internal sealed record SamplePart(int ClassIndex, IReadOnlyList<int> Rows)
         ArgumentNullException.ThrowIfNull(samples);
         var parts = new List<List<int>>();
         var byKey = new Dictionary<ulong, List<int>>();
+        var byStoredPart = new Dictionary<long, List<int>>();
         for (var row = 0; row < samples.Count; row++)
         {
+            // A view joins its frame's part (or the part another view of it started, when the frame's own sample is gone).
+            if (byStoredPart.TryGetValue(samples.Parts[row], out var known))
+            {
+                known.Add(row);
+                continue;
+            }
+
             var features = samples.FeaturesOf(row);
             var key = FeatureDigest.Of(features);
             if (!byKey.TryGetValue(key, out var candidates))
@@ -43,6 +52,7 @@ internal sealed record SamplePart(int ClassIndex, IReadOnlyList<int> Rows)
             }
 
             part.Add(row);
+            byStoredPart[samples.Parts[row]] = part;
         }
 
         return [.. parts.Select(p => new SamplePart((int)samples.Labels[p[0]], p))];

@@ -183,8 +183,16 @@ internal sealed class SampleSplit
 
             for (var i = 0; i < group.Count; i++)
             {
-                var side = i < validationParts[c] ? validation : training;
-                side.AddRange(group[i].Rows);
+                if (i >= validationParts[c])
+                {
+                    training.AddRange(group[i].Rows);
+                    continue;
+                }
+
+                // The gate grades frames as the line sees them: a validation part counts its frame's own sample, not
+                // its augmented views (all of them only when the frame's own sample is gone).
+                var own = group[i].Rows.Where(r => samples.Parts[r] == samples.Ids[r]).ToList();
+                validation.AddRange(own.Count > 0 ? own : group[i].Rows);
             }
         }
 

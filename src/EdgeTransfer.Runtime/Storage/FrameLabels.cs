@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EdgeTransfer.Runtime.Storage;
 
 /// <summary>
@@ -19,8 +21,12 @@ internal sealed class FrameLabels(SampleStore store)
     /// <param name="label">A class of the store.</param>
     /// <param name="features">The frame's features.</param>
     /// <param name="frameId">The frame id, for a new sample.</param>
+    /// <param name="views">
+    /// The features of the frame's augmented views, asked for only when the frame is new: they are stored as part of the
+    /// frame's sample (<see cref="SampleStore.Add"/>'s <c>partOf</c>); null or an empty answer stores none.
+    /// </param>
     /// <returns>The sample that holds the frame now, and whether it existed already (its label was replaced).</returns>
-    public (StoredSample Sample, bool Replaced) Label(string label, ReadOnlySpan<float> features, string frameId)
+    public (StoredSample Sample, bool Replaced) Label(string label, ReadOnlySpan<float> features, string frameId, Func<IReadOnlyList<float[]>?>? views = null)
     {
         var key = FeatureDigest.Of(features);
         lock (_gate)
@@ -46,7 +52,14 @@ internal sealed class FrameLabels(SampleStore store)
                 {
                     // Copies stored before this index existed all take the new label: the latest label wins for the frame.
                     same.ForEach(id => store.Relabel(id, label));
-                    var live = store.Enumerate().FirstOrDefault(s => same.Contains(s.Id));
+                    var all = store.Enumerate();
+                    foreach (var view in all.Where(s => s.PartOf is { } part && same.Contains(part)))
+                    {
+                        // A view is the same part: it follows its frame's label.
+                        store.Relabel(view.Id, label);
+                    }
+
+                    var live = all.FirstOrDefault(s => same.Contains(s.Id));
                     if (live is not null)
                     {
                         return (live, true);
@@ -61,6 +74,13 @@ internal sealed class FrameLabels(SampleStore store)
             }
 
             list.Add(sample.Id);
+            var rendered = views?.Invoke() ?? [];
+            for (var v = 0; v < rendered.Count; v++)
+            {
+                // Views are not indexed: they are never a frame that could be labelled again.
+                store.Add(label, rendered[v], string.Create(CultureInfo.InvariantCulture, $"{frameId}#view{v + 1}"), partOf: sample.Id);
+            }
+
             return (sample, false);
         }
     }

@@ -23,6 +23,9 @@ internal sealed class SampleEntry(long id, int classIndex, long timestampMs, str
 
     public int JpegLength { get; } = jpegLength;
 
+    /// <summary>For an augmented view, the id of its frame's own sample; null for a frame's own sample.</summary>
+    public long? PartOf { get; init; }
+
     public StoredSample ToSample(IReadOnlyList<string> classes) =>
-        new(Id, classes[ClassIndex], ClassIndex, DateTimeOffset.FromUnixTimeMilliseconds(TimestampMs), FrameId, JpegLength, RecordBytes);
+        new(Id, classes[ClassIndex], ClassIndex, DateTimeOffset.FromUnixTimeMilliseconds(TimestampMs), FrameId, JpegLength, RecordBytes) { PartOf = PartOf };
 }

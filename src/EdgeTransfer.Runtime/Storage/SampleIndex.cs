@@ -71,7 +71,7 @@ internal sealed class SampleIndex
             case RecordKind.Sample:
                 // After a compaction cut short, a sample can be in an old and a new segment: the later copy wins.
                 Remove(record.Id);
-                Add(new SampleEntry(record.Id, record.ClassIndex, record.TimestampMs, record.FrameId, segment, offset, recordBytes, record.JpegLength));
+                Add(new SampleEntry(record.Id, record.ClassIndex, record.TimestampMs, record.FrameId, segment, offset, recordBytes, record.JpegLength) { PartOf = record.PartOf });
                 break;
             case RecordKind.Remove:
                 Remove(record.Id);

@@ -36,7 +36,11 @@ internal readonly record struct SampleRecord(
     int FeatureOffset,
     int JpegOffset,
     int JpegLength,
-    RemoveReason Reason);
+    RemoveReason Reason)
+{
+    /// <summary>The id of the sample whose part this one is a view of (augmentation), or null for a part of its own.</summary>
+    public long? PartOf { get; init; }
+}
 
 /// <summary>
 /// The record framing of segment files. All integers little-endian.
@@ -44,11 +48,13 @@ internal readonly record struct SampleRecord(
 /// "ETSR" · uint32 payload length L · uint32 CRC-32C of (the 4 length bytes + payload) · payload (L bytes)
 /// payload = kind u8 · id i64 · timestamp (Unix ms) i64 · then by kind:
 ///   sample:  class u16 · frame id length u16 · frame id UTF-8 · D u32 · D float32 · JPEG length u32 · JPEG
+///            [· part-of id i64, only for an augmented view of another sample's part]
 ///   remove:  reason u8
 ///   relabel: class u16
 /// </code>
 /// The CRC covers the length so that a flipped length bit is caught instead of misframing what follows;
-/// the magic lets a reader find the next record after a damaged one.
+/// the magic lets a reader find the next record after a damaged one. The part-of trailer came with augmentation at
+/// collection time; records without it (every record written before, and every frame's own sample) are read as before.
 /// </summary>
 internal static class SampleRecordCodec
 {
@@ -58,12 +64,15 @@ internal static class SampleRecordCodec
     /// <summary>No payload is larger: a length above it is damage, not a record.</summary>
     public const int MaxPayloadBytes = 256 << 20;
 
+    /// <summary>The size of the optional part-of trailer of a sample record.</summary>
+    public const int PartOfBytes = 8;
+
     public static ReadOnlySpan<byte> Magic => "ETSR"u8;
 
-    public static byte[] EncodeSample(long id, long timestampMs, int classIndex, string frameId, ReadOnlySpan<float> features, ReadOnlySpan<byte> jpeg)
+    public static byte[] EncodeSample(long id, long timestampMs, int classIndex, string frameId, ReadOnlySpan<float> features, ReadOnlySpan<byte> jpeg, long? partOf = null)
     {
         var frameBytes = Encoding.UTF8.GetBytes(frameId);
-        var payload = CommonPayloadBytes + 2 + 2 + frameBytes.Length + 4 + (features.Length * sizeof(float)) + 4 + jpeg.Length;
+        var payload = CommonPayloadBytes + 2 + 2 + frameBytes.Length + 4 + (features.Length * sizeof(float)) + 4 + jpeg.Length + (partOf is null ? 0 : PartOfBytes);
         var record = new byte[HeaderBytes + payload];
         var p = record.AsSpan(HeaderBytes);
         WriteCommon(p, RecordKind.Sample, id, timestampMs);
@@ -81,6 +90,11 @@ internal static class SampleRecordCodec
         BinaryPrimitives.WriteUInt32LittleEndian(p[o..], (uint)jpeg.Length);
         o += 4;
         jpeg.CopyTo(p[o..]);
+        if (partOf is { } part)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(p[(o + jpeg.Length)..], part);
+        }
+
         Frame(record);
         return record;
     }
@@ -193,12 +207,19 @@ internal static class SampleRecordCodec
 
                 var jpegLength = BinaryPrimitives.ReadUInt32LittleEndian(payload[o..]);
                 o += 4;
-                if (jpegLength != payload.Length - o)
+                var trailer = payload.Length - o - (long)jpegLength;
+                if (trailer is not (0 or PartOfBytes))
                 {
                     return $"its JPEG length ({jpegLength}) does not match the {payload.Length - o} bytes left in the payload.";
                 }
 
-                record = new SampleRecord(kind, id, time, classIndex, frameId, featureOffset, o, (int)jpegLength, default);
+                long? partOf = trailer == 0 ? null : BinaryPrimitives.ReadInt64LittleEndian(payload[(o + (int)jpegLength)..]);
+                if (partOf < 0 || partOf >= id)
+                {
+                    return $"it is a view of sample {partOf}, which is not an earlier sample.";
+                }
+
+                record = new SampleRecord(kind, id, time, classIndex, frameId, featureOffset, o, (int)jpegLength, default) { PartOf = partOf };
                 return null;
             }
 

@@ -6,6 +6,8 @@ namespace EdgeTransfer.Runtime.Storage;
 /// </summary>
 public sealed class SampleSet
 {
+    private readonly long[]? _parts;
+
     internal SampleSet(IReadOnlyList<string> classes, int featureDimension, float[] features, long[] labels, long[] ids)
     {
         Classes = classes;
@@ -39,6 +41,16 @@ public sealed class SampleSet
 
     /// <summary>The store id of every sample [N], to relate a sample back to the store.</summary>
     public long[] Ids { get; }
+
+    /// <summary>
+    /// The part of every sample [N]: its own id, or for an augmented view the id of its frame's own sample. Samples of
+    /// one part stay on one side of every training/validation split.
+    /// </summary>
+    public long[] Parts
+    {
+        get => _parts ?? Ids;
+        internal init => _parts = value;
+    }
 
     /// <summary>How many samples each class has, by class index.</summary>
     public IReadOnlyList<int> CountsByClassIndex { get; }

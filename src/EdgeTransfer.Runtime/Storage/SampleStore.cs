@@ -174,13 +174,18 @@ public sealed class SampleStore : IDisposable
     /// <param name="features">The feature vector: <see cref="FeatureDimension"/> finite floats.</param>
     /// <param name="frameId">The id of the frame the features came from (1 to 200 UTF-8 bytes, no control characters).</param>
     /// <param name="jpeg">The frame as a JPEG for audit, or empty to keep none.</param>
+    /// <param name="partOf">
+    /// For an augmented view of a frame: the id of the frame's own sample, so that training keeps the two on one side of
+    /// every split (<see cref="SampleSet.Parts"/>); null for a frame's own sample.
+    /// </param>
     /// <returns>The stored sample. Older samples may have been evicted to make room.</returns>
     /// <exception cref="InvalidSettingException">The label is not a class of the store.</exception>
     /// <exception cref="ArgumentException">The features, frame id or JPEG are not acceptable.</exception>
     /// <exception cref="SampleStoreException">The disk refused the write; the store stays usable and nothing stored is lost.</exception>
-    public StoredSample Add(string label, ReadOnlySpan<float> features, string frameId, ReadOnlySpan<byte> jpeg = default)
+    public StoredSample Add(string label, ReadOnlySpan<float> features, string frameId, ReadOnlySpan<byte> jpeg = default, long? partOf = null)
     {
         var classIndex = ResolveLabel(label);
+        ArgumentOutOfRangeException.ThrowIfNegative(partOf ?? 0, nameof(partOf));
         SampleArguments.CheckFeatures(features, FeatureDimension);
         SampleArguments.CheckFrameId(frameId);
         SampleArguments.CheckJpeg(jpeg, _options.MaxJpegBytes);
@@ -189,7 +194,12 @@ public sealed class SampleStore : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             var id = _index.NextId;
             var time = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var record = SampleRecordCodec.EncodeSample(id, time, classIndex, frameId, features, jpeg);
+            if (partOf >= id)
+            {
+                throw new ArgumentException($"Sample {partOf} does not exist yet, so a view cannot be part of it; store the frame's own sample first.", nameof(partOf));
+            }
+
+            var record = SampleRecordCodec.EncodeSample(id, time, classIndex, frameId, features, jpeg, partOf);
             if (record.Length > _options.MaxTotalBytes)
             {
                 throw new ArgumentException($"The sample needs {record.Length} bytes, more than the store's whole capacity of {_options.MaxTotalBytes} bytes.", nameof(jpeg));
@@ -198,7 +208,7 @@ public sealed class SampleStore : IDisposable
             var evictions = _index.PlanEvictions(classIndex, 1, record.Length);
             var tombstones = evictions.Select(e => SampleRecordCodec.EncodeRemove(e.Id, time, e.Reason));
             var (segment, offset) = _segments.Append([record, .. tombstones]);
-            var entry = new SampleEntry(id, classIndex, time, frameId, segment, offset, record.Length, jpeg.Length);
+            var entry = new SampleEntry(id, classIndex, time, frameId, segment, offset, record.Length, jpeg.Length) { PartOf = partOf };
             _index.Add(entry);
             foreach (var (evictedId, _) in evictions)
             {
@@ -244,6 +254,7 @@ public sealed class SampleStore : IDisposable
             var features = new List<float[]>(_index.Count);
             var labels = new List<long>(_index.Count);
             var ids = new List<long>(_index.Count);
+            var parts = new List<long>(_index.Count);
             var damaged = new List<long>();
             using var reader = new SegmentReader(_segments);
             foreach (var entry in _index.Entries)
@@ -258,6 +269,7 @@ public sealed class SampleStore : IDisposable
                 features.Add(vector);
                 labels.Add(entry.ClassIndex);
                 ids.Add(entry.Id);
+                parts.Add(entry.PartOf ?? entry.Id);
             }
 
             foreach (var id in damaged)
@@ -271,7 +283,7 @@ public sealed class SampleStore : IDisposable
                 features[i].CopyTo(flat, i * FeatureDimension);
             }
 
-            return new SampleSet(Schema.Classes, FeatureDimension, flat, [.. labels], [.. ids]);
+            return new SampleSet(Schema.Classes, FeatureDimension, flat, [.. labels], [.. ids]) { Parts = [.. parts] };
         }
     }
 

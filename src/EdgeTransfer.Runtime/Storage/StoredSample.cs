@@ -15,4 +15,8 @@ public sealed record StoredSample(
     DateTimeOffset Timestamp,
     string FrameId,
     int JpegBytes,
-    int RecordBytes);
+    int RecordBytes)
+{
+    /// <summary>For an augmented view of a frame, the id of the frame's own sample; null for a frame's own sample.</summary>
+    public long? PartOf { get; init; }
+}

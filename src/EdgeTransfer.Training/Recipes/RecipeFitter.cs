@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using EdgeTransfer.Artifacts.Checkpoints;
 
 namespace EdgeTransfer.Training.Recipes;
@@ -14,6 +15,11 @@ public sealed class RecipeFitter
     private readonly byte[] _optimizerModel;
     private readonly HeadCheckpoint _template;
     private readonly RecipeOptions _options;
+
+    // The last logistic head fitted on each training set: the grid runs its penalties from strong to weak on the same
+    // sets, and a warm start from the neighbouring penalty's optimum saves most L-BFGS iterations (the problem is
+    // convex, so the optimum is the same). Weak keys: a set that is no longer used takes its head with it.
+    private readonly ConditionalWeakTable<FeatureSet, LinearHead> _warm = [];
 
     /// <summary>Creates a fitter for the linear head graphs of one bundle.</summary>
     /// <param name="trainingModel">The bytes of <c>train.onnx</c> (a linear head).</param>
@@ -50,6 +56,16 @@ public sealed class RecipeFitter
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(candidate);
+        if (candidate.Kind == RecipeKind.Logistic)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // A plain standard scaler, as the baseline's: λ then means what scikit-learn's C means on the same features.
+            var scaler = FeatureTransform.Fit(data, standardise: true, normalise: false, unitMeanNorm: false);
+            var head = LogisticRegression.Fit(scaler.Apply(data), ClassCount, 1.0 / (candidate.Penalty * data.Count), _warm.TryGetValue(data, out var warm) ? warm : null);
+            _warm.AddOrUpdate(data, head);
+            return scaler.Fold(head);
+        }
+
         var transform = FeatureTransform.Fit(data, standardise: candidate.Kind == RecipeKind.Standardised, normalise: candidate.Kind != RecipeKind.Standardised);
         var z = transform.Apply(data);
         var start = Prototypes(z, ClassCount, candidate.Temperature);

@@ -21,10 +21,13 @@ internal sealed class HeadMethods(Bundle bundle, string backboneRole, RuntimeOpt
     private int ClassCount => bundle.Manifest.Classes.Count;
 
     /// <summary>The device's default recipe: the grid chosen by validation, then fitted on every part.</summary>
-    public (LinearHead Head, string Detail) Recipe(FeatureSet data, int seed)
+    /// <param name="data">The drawn samples.</param>
+    /// <param name="parts">The part of every sample (augmented views share their image's), or null when each is its own.</param>
+    /// <param name="seed">The seed of the folds and the shuffling.</param>
+    public (LinearHead Head, string Detail) Recipe(FeatureSet data, IReadOnlyList<long>? parts, int seed)
     {
         var options = new RecipeOptions { Seed = seed, Runtime = runtime };
-        var result = RecipeSelection.Select(new RecipeFitter(_train, _optimizer, _initial, options), data, null, options);
+        var result = RecipeSelection.Select(new RecipeFitter(_train, _optimizer, _initial, options), data, parts, options);
         return (result.Head, result.Chosen.Name);
     }
 
@@ -70,16 +73,27 @@ internal sealed class HeadMethods(Bundle bundle, string backboneRole, RuntimeOpt
     /// <summary>
     /// The device path: the parts go into a fresh sample store (collect), the on-device trainer trains with its
     /// defaults (split, recipe, quality gate against the bundle's head), and the head in service afterwards is scored.
+    /// With <paramref name="parts"/>, the rows that are views of another row go in as part of that row's sample, as the
+    /// device stores collection-time augmentation.
     /// </summary>
-    public HeadsRun Device(FeatureSet data, FeatureSet test, string backbone, int shots, int seed)
+    /// <param name="data">The drawn samples: each frame before its views.</param>
+    /// <param name="parts">The row of every row's frame, or null when each row is a frame.</param>
+    /// <param name="test">What the head in service is scored on.</param>
+    /// <param name="method">The row's name.</param>
+    /// <param name="backbone">The backbone's name.</param>
+    /// <param name="shots">k.</param>
+    /// <param name="seed">The draw's seed, also the trainer's.</param>
+    public HeadsRun Device(FeatureSet data, IReadOnlyList<long>? parts, FeatureSet test, string method, string backbone, int shots, int seed)
     {
-        var directory = work.Combine(string.Create(CultureInfo.InvariantCulture, $"device-{backbone}-{shots}-{seed}"));
+        var directory = work.Combine(string.Create(CultureInfo.InvariantCulture, $"{method}-{backbone}-{shots}-{seed}"));
         using var registry = HeadRegistry.OpenForBundle(Path.Combine(directory, "heads"), bundle);
         using var store = SampleStore.Open(Path.Combine(directory, "samples"), SampleStoreSchema.FromManifest(bundle.Manifest, backboneRole));
         var labels = data.Labels.Span;
+        var ids = new long[data.Count];
         for (var i = 0; i < data.Count; i++)
         {
-            store.Add(bundle.Manifest.Classes[(int)labels[i]], data.Row(i), string.Create(CultureInfo.InvariantCulture, $"frame-{i}"));
+            long? partOf = parts is not null && parts[i] != i ? ids[parts[i]] : null;
+            ids[i] = store.Add(bundle.Manifest.Classes[(int)labels[i]], data.Row(i), string.Create(CultureInfo.InvariantCulture, $"frame-{parts?[i] ?? i}"), partOf: partOf).Id;
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -88,6 +102,6 @@ internal sealed class HeadMethods(Bundle bundle, string backboneRole, RuntimeOpt
         using var predictor = new HeadPredictor(File.ReadAllBytes(bundle.GetPath(BundleRoles.InferenceModel)), registry.ReadCurrent(), runtime);
         // The head in service afterwards, promoted or not: what the line would run.
         var accuracy = HeadEvaluator.Evaluate(predictor, test).Accuracy;
-        return new HeadsRun("device", backbone, shots, seed, accuracy, seconds, result.Promoted ? result.Recipe ?? "promoted" : result.Outcome.ToString().ToLowerInvariant() + ": " + result.Reason);
+        return new HeadsRun(method, backbone, shots, seed, accuracy, seconds, result.Promoted ? result.Recipe ?? "promoted" : result.Outcome.ToString().ToLowerInvariant() + ": " + result.Reason);
     }
 }

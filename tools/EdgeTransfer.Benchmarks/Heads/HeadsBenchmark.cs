@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EdgeTransfer.Artifacts.Bundles;
 using EdgeTransfer.Artifacts.Manifest;
+using EdgeTransfer.Imaging.Augmentation;
 using EdgeTransfer.Imaging.Datasets;
 using EdgeTransfer.Preparation;
 using EdgeTransfer.Runtime.Features;
@@ -76,8 +77,9 @@ public static class HeadsBenchmark
             {
                 var preprocessor = bundle.CreatePreprocessor();
                 log($"{name}: extracting features of train/ and test/ …");
-                train = ImageFeatures.Extract(trainDirectory, classes, session, preprocessor, cancellationToken);
-                test = ImageFeatures.Extract(Path.Combine(options.DataDirectory, "test"), classes, session, preprocessor, cancellationToken);
+                var augmenter = options.Augmentation is { } augmentation ? new FrameAugmenter(augmentation) : null;
+                train = ImageFeatures.Extract(trainDirectory, classes, session, preprocessor, augmenter, cancellationToken);
+                test = ImageFeatures.Extract(Path.Combine(options.DataDirectory, "test"), classes, session, preprocessor, null, cancellationToken);
             }
 
             notes.AddRange(train.Skipped.Concat(test.Skipped).Select(s => $"{name}: skipped {s.Path}: {s.Reason}").Distinct());
@@ -90,7 +92,13 @@ public static class HeadsBenchmark
                     cancellationToken.ThrowIfCancellationRequested();
                     log($"{name}: k={shots}, seed {seed} …");
                     var data = train.Draw(shots, classes.Count, seed);
-                    runs.Add(Measure("recipe", name, shots, seed, testSet, () => methods.Recipe(data, seed)));
+                    runs.Add(Measure("recipe", name, shots, seed, testSet, () => methods.Recipe(data, null, seed)));
+                    (FeatureSet? augmented, long[]? parts) = train.Views > 0 ? train.DrawWithViews(shots, classes.Count, seed) : (null, null);
+                    if (augmented is not null)
+                    {
+                        runs.Add(Measure("recipe+aug", name, shots, seed, testSet, () => methods.Recipe(augmented, parts, seed)));
+                    }
+
                     runs.Add(Measure("prototype", name, shots, seed, testSet, () => methods.Prototype(data, seed)));
                     runs.Add(Measure("previous", name, shots, seed, testSet, () => methods.Previous(data, seed)));
                     if (name == "float")
@@ -99,7 +107,11 @@ public static class HeadsBenchmark
                     }
                     else if (options.DevicePath)
                     {
-                        runs.Add(methods.Device(data, testSet, name, shots, seed));
+                        runs.Add(methods.Device(data, null, testSet, "device", name, shots, seed));
+                        if (augmented is not null)
+                        {
+                            runs.Add(methods.Device(augmented, parts, testSet, "device+aug", name, shots, seed));
+                        }
                     }
                 }
             }

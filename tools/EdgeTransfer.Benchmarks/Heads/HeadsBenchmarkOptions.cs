@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeTransfer.Imaging.Augmentation;
 
 namespace EdgeTransfer.Benchmarks.Heads;
 
@@ -25,6 +26,15 @@ public sealed class HeadsBenchmarkOptions
 
     /// <summary>Also run the device path (sample store → on-device trainer with its split and quality gate → head in service). Default true.</summary>
     public bool DevicePath { get; init; } = true;
+
+    /// <summary>
+    /// Augmented views per training image (the device's default flip, crop and brightness), for the <c>+aug</c> rows:
+    /// the recipe (and the device path) trained on the k parts and their views, kept on one side of every fold. 0: none.
+    /// </summary>
+    public int AugmentViews { get; init; }
+
+    /// <summary>The augmentation of the <c>+aug</c> rows, or null when <see cref="AugmentViews"/> is 0.</summary>
+    public AugmentationOptions? Augmentation => AugmentViews > 0 ? new AugmentationOptions { Enabled = true, Views = AugmentViews } : null;
 
     /// <summary>Parses <c>1,5,20,100</c>.</summary>
     /// <param name="text">Comma-separated positive counts.</param>
@@ -75,6 +85,11 @@ public sealed class HeadsBenchmarkOptions
         if (Threads is < 0 or > 256)
         {
             throw new InvalidSettingException("--threads", $"expected 0 (one per core) to 256, got {Threads}.");
+        }
+
+        if (AugmentViews is < 0 or > 16)
+        {
+            throw new InvalidSettingException("--augment", $"expected 0 (none) to 16 views per image, got {AugmentViews}.");
         }
 
         if (CalibrationImages is < 1 or > 10_000)

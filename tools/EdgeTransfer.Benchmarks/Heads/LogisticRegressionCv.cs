@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using EdgeTransfer.Artifacts.Randomness;
 using EdgeTransfer.Training;
 using EdgeTransfer.Training.Recipes;
@@ -11,11 +10,9 @@ namespace EdgeTransfer.Benchmarks.Heads;
 /// every sample — what scikit-learn's <c>LogisticRegressionCV</c> does by default (Cs=10 from 1e-4 to 1e4, 5 folds,
 /// L-BFGS, up to 100 iterations, warm starts along the C path).
 /// </summary>
-/// <remarks>The objective per fit is C·Σᵢ CE(xᵢ) + ½‖W‖² (bias unpenalised), minimised by <see cref="Lbfgs"/>.</remarks>
+/// <remarks>The objective per fit is C·Σᵢ CE(xᵢ) + ½‖W‖² (bias unpenalised), minimised by <see cref="LogisticRegression"/>.</remarks>
 internal static class LogisticRegressionCv
 {
-    private const int MaxIterations = 100;
-
     /// <summary>The C grid: 10 values, log-spaced from 1e-4 to 1e4.</summary>
     public static IReadOnlyList<double> Cs { get; } = [.. Enumerable.Range(0, 10).Select(i => Math.Pow(10, -4 + (8.0 * i / 9)))];
 
@@ -45,93 +42,18 @@ internal static class LogisticRegressionCv
                 continue;
             }
 
-            double[]? warm = null;
+            LinearHead? warm = null;
             for (var c = 0; c < Cs.Count; c++)
             {
-                warm = Solve(training, classCount, Cs[c], warm);
-                accuracy[c] += ToHead(warm, z.FeatureSize, classCount).Score(validation).Accuracy;
+                warm = LogisticRegression.Fit(training, classCount, Cs[c], warm);
+                accuracy[c] += warm.Score(validation).Accuracy;
             }
         }
 
         // Like scikit-learn: the first C of the best mean score.
         var best = Array.IndexOf(accuracy, accuracy.Max());
-        var head = ToHead(Solve(z, classCount, Cs[best], null), z.FeatureSize, classCount);
+        var head = LogisticRegression.Fit(z, classCount, Cs[best]);
         return (transform.Fold(head), Cs[best]);
-    }
-
-    // Parameters: W as [C, D] row-major (one contiguous row per class, so the dot products vectorise), then b [C].
-    private static double[] Solve(FeatureSet data, int classCount, double c, double[]? start)
-    {
-        var d = data.FeatureSize;
-        var size = (d * classCount) + classCount;
-        var x = start is null ? new double[size] : (double[])start.Clone();
-        var weights = new float[d * classCount];
-        var gradient = new float[d * classCount];
-        var logits = new double[classCount];
-        double Objective(double[] p, double[] g)
-        {
-            for (var i = 0; i < weights.Length; i++)
-            {
-                weights[i] = (float)p[i];
-            }
-
-            Array.Clear(gradient);
-            Array.Clear(g);
-            double loss = 0;
-            var labels = data.Labels.Span;
-            for (var i = 0; i < data.Count; i++)
-            {
-                var row = data.Row(i);
-                for (var k = 0; k < classCount; k++)
-                {
-                    logits[k] = p[(d * classCount) + k] + TensorPrimitives.Dot(row, weights.AsSpan(k * d, d));
-                }
-
-                var max = logits.Max();
-                double sum = 0;
-                for (var k = 0; k < classCount; k++)
-                {
-                    logits[k] = Math.Exp(logits[k] - max);
-                    sum += logits[k];
-                }
-
-                var y = (int)labels[i];
-                loss -= Math.Log(logits[y] / sum);
-                for (var k = 0; k < classCount; k++)
-                {
-                    var coefficient = c * ((logits[k] / sum) - (k == y ? 1 : 0));
-                    g[(d * classCount) + k] += coefficient;
-                    var slice = gradient.AsSpan(k * d, d);
-                    TensorPrimitives.MultiplyAdd(row, (float)coefficient, slice, slice);
-                }
-            }
-
-            double penalty = 0;
-            for (var i = 0; i < d * classCount; i++)
-            {
-                penalty += p[i] * p[i];
-                g[i] = gradient[i] + p[i];
-            }
-
-            return (c * loss) + (0.5 * penalty);
-        }
-
-        Lbfgs.Minimise(Objective, x, MaxIterations);
-        return x;
-    }
-
-    private static LinearHead ToHead(double[] p, int d, int classCount)
-    {
-        var weight = new float[d * classCount];
-        for (var k = 0; k < classCount; k++)
-        {
-            for (var j = 0; j < d; j++)
-            {
-                weight[(j * classCount) + k] = (float)p[(k * d) + j];
-            }
-        }
-
-        return new LinearHead(d, classCount, weight, [.. p.Skip(d * classCount).Select(v => (float)v)]);
     }
 
     private static int[] StratifiedFolds(FeatureSet data, int folds, int seed)

@@ -275,10 +275,11 @@ internal static class BenchCommand
         var threads = Defaulted<int>("--threads", "Threads of the backbone (0: one per core).", defaults.Threads);
         var calibration = Defaulted<int>("--calibration-images", "Synthetic calibration images of the INT8 backbone when the bundle is prepared here.", defaults.CalibrationImages);
         var noDevice = new Option<bool>("--no-device-path") { Description = "Skip the device path row (sample store, on-device trainer, quality gate)." };
+        var augment = Defaulted<int>("--augment", "Augmented views per training image (flip, crop, brightness; as device.json's training.augmentation) for the rows marked +aug; 0: none.", defaults.AugmentViews);
         var json = JsonOption("machine, summaries per method/backbone/k, every run, targets, met/missed");
         var command = new Command("heads", "Head recipes from 1 to 100 labelled parts per class: test accuracy mean ± std over seeds and training seconds of the device recipe, prototypes, the previous recipe, logistic regression with cross-validated C on float features, and the device path; INT8 and float features.")
         {
-            data, bundle, shots, seeds, threads, calibration, noDevice, json,
+            data, bundle, shots, seeds, threads, calibration, noDevice, augment, json,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -291,6 +292,7 @@ internal static class BenchCommand
                 Threads = parse.GetValue(threads),
                 CalibrationImages = parse.GetValue(calibration),
                 DevicePath = !parse.GetValue(noDevice),
+                AugmentViews = parse.GetValue(augment),
             };
             var report = HeadsBenchmark.Run(options, console.Error.WriteLine, cancellationToken);
             return Task.FromResult(WriteReport(console, parse.GetValue(json), report.ToJson, report.WriteTable));

@@ -1,4 +1,4 @@
-namespace EdgeTransfer.Benchmarks.Heads;
+namespace EdgeTransfer.Training.Recipes;
 
 /// <summary>Limited-memory BFGS (Nocedal and Wright, algorithm 7.4/7.5) with a backtracking Armijo line search.</summary>
 internal static class Lbfgs
