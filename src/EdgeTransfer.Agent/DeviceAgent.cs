@@ -589,9 +589,9 @@ public sealed class DeviceAgent : IAsyncDisposable
                 RunId = run.RunId,
                 Outcome = result.Outcome switch
                 {
-                    Runtime.Learning.TrainingOutcome.Promoted => TrainingOutcome.Promoted,
-                    Runtime.Learning.TrainingOutcome.KeptByQualityGate => TrainingOutcome.Rejected,
-                    _ => TrainingOutcome.Failed,
+                    Runtime.Learning.TrainingOutcome.Promoted => PromotionOutcome.Promoted,
+                    Runtime.Learning.TrainingOutcome.KeptByQualityGate => PromotionOutcome.Rejected,
+                    _ => PromotionOutcome.Failed,
                 },
                 HeadVersion = result.PromotedVersion?.Number ?? Host.Heads.Current?.Number,
                 Accuracy = Finite(result.Candidate?.ValidationAccuracy),
@@ -607,7 +607,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             message = new TrainingResult
             {
                 RunId = run.RunId,
-                Outcome = TrainingOutcome.Failed,
+                Outcome = PromotionOutcome.Failed,
                 HeadVersion = Host.Heads.Current?.Number,
                 DurationSeconds = Math.Round(_time.GetElapsedTime(started).TotalSeconds, 3),
                 Reason = ex is OperationCanceledException ? "The run was cancelled (the device is shutting down); the head in service is unchanged." : ex.Message,
@@ -628,7 +628,7 @@ public sealed class DeviceAgent : IAsyncDisposable
             AgentLog.TelemetryFailed(_logger, ex, "the training result could not be stored in the outbox");
         }
 
-        if (message.Outcome == TrainingOutcome.Promoted)
+        if (message.Outcome == PromotionOutcome.Promoted)
         {
             await PublishStatusAsync();
         }
@@ -638,7 +638,7 @@ public sealed class DeviceAgent : IAsyncDisposable
     {
         try
         {
-            Connection.Enqueue(new TrainingProgress
+            Connection.Enqueue(new TrainingProgressMessage
             {
                 RunId = runId,
                 Epoch = progress.Epoch,

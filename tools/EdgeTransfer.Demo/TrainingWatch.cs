@@ -25,7 +25,7 @@ internal sealed class TrainingWatch
         {
             _result.TrySetResult(result);
         }
-        else if (TryRead<TrainingProgress>(message) is { } progress)
+        else if (TryRead<TrainingProgressMessage>(message) is { } progress)
         {
             Volatile.Write(ref _epoch, progress.Epoch);
         }

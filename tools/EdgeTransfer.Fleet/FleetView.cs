@@ -228,14 +228,14 @@ public sealed class FleetView
 
     private static string? DescribeTraining(ReadOnlySpan<byte> payload, string? type)
     {
-        if (type == "progress" && TryRead<TrainingProgress>(payload) is { } p)
+        if (type == "progress" && TryRead<TrainingProgressMessage>(payload) is { } p)
         {
             return string.Create(CultureInfo.InvariantCulture, $"{p.RunId} epoch {p.Epoch}/{p.Epochs} loss {p.Loss:0.###}{(p.Accuracy is { } a ? $" acc {a:0.###}" : "")}");
         }
 
         if (type == "result" && TryRead<TrainingResult>(payload) is { } r)
         {
-            var outcome = r.Outcome switch { TrainingOutcome.Promoted => "promoted", TrainingOutcome.Rejected => "rejected", _ => "failed" };
+            var outcome = r.Outcome switch { PromotionOutcome.Promoted => "promoted", PromotionOutcome.Rejected => "rejected", _ => "failed" };
             return string.Create(CultureInfo.InvariantCulture, $"{r.RunId} {outcome}{(r.HeadVersion is { } h ? $" head {h}" : "")}{(r.Accuracy is { } a ? $" acc {a:0.###}" : "")}{(r.Reason is { } why ? $" ({why})" : "")}");
         }
 
@@ -247,7 +247,7 @@ public sealed class FleetView
 
         if (type == "fit-result" && TryRead<FitResult>(payload) is { } fr)
         {
-            var outcome = fr.Outcome switch { TrainingOutcome.Promoted => "promoted", TrainingOutcome.Rejected => "rejected", _ => "failed" };
+            var outcome = fr.Outcome switch { PromotionOutcome.Promoted => "promoted", PromotionOutcome.Rejected => "rejected", _ => "failed" };
             return string.Create(CultureInfo.InvariantCulture, $"{fr.RunId} fit {outcome}{(fr.AnomalyModel is { } m ? $" anomaly {m}" : "")}{(fr.ImageAuroc is { } a ? $" auroc {a:0.###}" : "")}{(fr.Reason is { } why ? $" ({why})" : "")}");
         }
 

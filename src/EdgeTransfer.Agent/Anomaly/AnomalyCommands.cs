@@ -138,7 +138,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, MqttConnection conn
             message = new FitResult
             {
                 RunId = run.RunId,
-                Outcome = outcome.Promoted is null ? TrainingOutcome.Rejected : TrainingOutcome.Promoted,
+                Outcome = outcome.Promoted is null ? PromotionOutcome.Rejected : PromotionOutcome.Promoted,
                 AnomalyModel = outcome.InService?.Name,
                 GoodImages = outcome.GoodImages,
                 DefectImages = outcome.DefectImages,
@@ -158,7 +158,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, MqttConnection conn
             message = new FitResult
             {
                 RunId = run.RunId,
-                Outcome = TrainingOutcome.Failed,
+                Outcome = PromotionOutcome.Failed,
                 AnomalyModel = host().Anomaly.Registry.Current?.Name,
                 DurationSeconds = Math.Round(time.GetElapsedTime(started).TotalSeconds, 3),
                 Reason = ex switch
@@ -175,7 +175,7 @@ internal sealed class AnomalyCommands(Func<DeviceHost> host, MqttConnection conn
         }
 
         Enqueue(message, "the fit result could not be stored in the outbox");
-        if (message.Outcome == TrainingOutcome.Promoted)
+        if (message.Outcome == PromotionOutcome.Promoted)
         {
             await ModelChanged();
         }
