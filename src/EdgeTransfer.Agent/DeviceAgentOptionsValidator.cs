@@ -3,7 +3,7 @@ using EdgeTransfer.Mqtt.Deployment;
 namespace EdgeTransfer.Agent;
 
 /// <summary>Checks <see cref="DeviceAgentOptions"/>; every problem names the setting and what was expected.</summary>
-public static class DeviceAgentOptionsValidator
+internal static class DeviceAgentOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> for the first bad setting.</summary>
     /// <param name="options">The options.</param>

@@ -142,7 +142,7 @@ public sealed class BundleDeployer(MqttConnection connection, TimeSpan timeout, 
         }
 
         return reply.Result is { } result
-            ? result.Deserialize(ProtocolJsonContext.Default.DeploymentStatus) ?? throw new CommandException(CommandErrorCodes.Failed, null, $"device '{device}' answered {name} with null.")
+            ? result.Deserialize(ProtocolJson.InfoOf<DeploymentStatus>()) ?? throw new CommandException(CommandErrorCodes.Failed, null, $"device '{device}' answered {name} with null.")
             : throw new CommandException(CommandErrorCodes.Failed, null, $"device '{device}' answered {name} without a deployment status.");
     }
 }

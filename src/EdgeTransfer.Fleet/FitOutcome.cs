@@ -21,8 +21,8 @@ public sealed record FitOutcome
     public string? Message { get; init; }
 
     /// <summary>Whether a new model is in service on the device.</summary>
-    public bool Promoted => Result?.Outcome == TrainingOutcome.Promoted;
+    public bool Promoted => Result?.Outcome == PromotionOutcome.Promoted;
 
     /// <summary>Whether something went wrong: refused, failed, or no reply or result in time (a model kept by the quality gate is not a failure).</summary>
-    public bool Failed => Request != CommandOutcomeKind.Ok || Result is null || Result.Outcome == TrainingOutcome.Failed;
+    public bool Failed => Request != CommandOutcomeKind.Ok || Result is null || Result.Outcome == PromotionOutcome.Failed;
 }

@@ -24,14 +24,14 @@ public static partial class FleetFormat
             return $"{outcome.Device,-20} {kind,-9} {outcome.Message}";
         }
 
-        var label = r.Outcome switch { TrainingOutcome.Promoted => "promoted", TrainingOutcome.Rejected => "kept", _ => "FAILED" };
-        if (r.Outcome == TrainingOutcome.Failed)
+        var label = r.Outcome switch { PromotionOutcome.Promoted => "promoted", PromotionOutcome.Rejected => "kept", _ => "FAILED" };
+        if (r.Outcome == PromotionOutcome.Failed)
         {
             return $"{outcome.Device,-20} {label,-9} {r.Reason}";
         }
 
         var auroc = r.ImageAuroc is { } a ? string.Create(CultureInfo.InvariantCulture, $", image AUROC {a:0.000}") : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{outcome.Device,-20} {label,-9} {r.AnomalyModel ?? "none"} in service; {r.GoodImages} good images, threshold {r.Threshold:0.0000}, held-out false rejects {r.HeldOutFalseRejectRate:P1}{auroc}, {r.BankBytes / 1024.0:0} KiB bank, {r.DurationSeconds:0.0} s{(r.Outcome == TrainingOutcome.Rejected ? $" ({r.Reason})" : "")}");
+        return string.Create(CultureInfo.InvariantCulture, $"{outcome.Device,-20} {label,-9} {r.AnomalyModel ?? "none"} in service; {r.GoodImages} good images, threshold {r.Threshold:0.0000}, held-out false rejects {r.HeldOutFalseRejectRate:P1}{auroc}, {r.BankBytes / 1024.0:0} KiB bank, {r.DurationSeconds:0.0} s{(r.Outcome == PromotionOutcome.Rejected ? $" ({r.Reason})" : "")}");
     }
 
     /// <summary>A summary line: how many devices promoted, kept, failed.</summary>
@@ -63,7 +63,7 @@ public static partial class FleetFormat
                 if (o.Result is { } result)
                 {
                     w.WritePropertyName("result");
-                    JsonSerializer.Serialize(w, result, ProtocolJsonContext.Default.FitResult);
+                    JsonSerializer.Serialize(w, result, ProtocolJson.InfoOf<FitResult>());
                 }
 
                 w.WriteEndObject();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EdgeTransfer.Mqtt.Client;
+using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Protocol;
 
 namespace EdgeTransfer.Fleet;
@@ -75,14 +76,14 @@ public static partial class FleetFormat
                 if (d.Versions is { } v)
                 {
                     w.WritePropertyName("versions");
-                    JsonSerializer.Serialize(w, v, ProtocolJsonContext.Default.DeviceVersions);
+                    JsonSerializer.Serialize(w, v, ProtocolJson.InfoOf<DeviceVersions>());
                 }
 
                 WriteOptional(w, "executionProvider", d.ExecutionProvider);
                 if (d.Telemetry is { } t)
                 {
                     w.WritePropertyName("telemetry");
-                    JsonSerializer.Serialize(w, t, ProtocolJsonContext.Default.TelemetryMessage);
+                    JsonSerializer.Serialize(w, t, ProtocolJson.InfoOf<TelemetryMessage>());
                 }
 
                 WriteOptional(w, "training", d.Training);
@@ -197,7 +198,7 @@ public static partial class FleetFormat
                 if (o.Reply is { } reply)
                 {
                     w.WritePropertyName("reply");
-                    JsonSerializer.Serialize(w, reply, ProtocolJsonContext.Default.CommandReplyMessage);
+                    JsonSerializer.Serialize(w, reply, ProtocolJson.InfoOf<CommandReplyMessage>());
                 }
 
                 WriteOptional(w, "message", o.Message);

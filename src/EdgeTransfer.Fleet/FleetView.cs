@@ -194,7 +194,7 @@ public sealed class FleetView
 
     private static string? DescribeTraining(DeviceMessage message) => message switch
     {
-        TrainingProgress p => string.Create(CultureInfo.InvariantCulture, $"{p.RunId} epoch {p.Epoch}/{p.Epochs} loss {p.Loss:0.###}{(p.Accuracy is { } a ? $" acc {a:0.###}" : "")}"),
+        TrainingProgressMessage p => string.Create(CultureInfo.InvariantCulture, $"{p.RunId} epoch {p.Epoch}/{p.Epochs} loss {p.Loss:0.###}{(p.Accuracy is { } a ? $" acc {a:0.###}" : "")}"),
         TrainingResult r => string.Create(CultureInfo.InvariantCulture, $"{r.RunId} {Describe(r.Outcome)}{(r.HeadVersion is { } h ? $" head {h}" : "")}{(r.Accuracy is { } a ? $" acc {a:0.###}" : "")}{(r.Reason is { } why ? $" ({why})" : "")}"),
         // Anomaly fits share the topic (docs/mqtt.md): the column shows whichever ran last.
         FitProgress fp => string.Create(CultureInfo.InvariantCulture, $"{fp.RunId} fit {fp.Stage} {fp.Done}/{fp.Total}"),
@@ -202,10 +202,10 @@ public sealed class FleetView
         _ => null,
     };
 
-    private static string Describe(TrainingOutcome outcome) => outcome switch
+    private static string Describe(PromotionOutcome outcome) => outcome switch
     {
-        TrainingOutcome.Promoted => "promoted",
-        TrainingOutcome.Rejected => "rejected",
+        PromotionOutcome.Promoted => "promoted",
+        PromotionOutcome.Rejected => "rejected",
         _ => "failed",
     };
 

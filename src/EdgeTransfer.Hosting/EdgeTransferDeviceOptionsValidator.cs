@@ -7,7 +7,7 @@ namespace EdgeTransfer.Hosting;
 /// loads, or the settings from code are complete and in range, each problem named by its JSON path.
 /// </summary>
 /// <remarks>The bundle itself is verified when the device opens it, not here: verifying means hashing every file.</remarks>
-public sealed class EdgeTransferDeviceOptionsValidator : IValidateOptions<EdgeTransferDeviceOptions>
+internal sealed class EdgeTransferDeviceOptionsValidator : IValidateOptions<EdgeTransferDeviceOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, EdgeTransferDeviceOptions options)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeTransfer.Artifacts.Checkpoints;
+using EdgeTransfer.Artifacts.Manifest;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeTransfer.Training;
@@ -20,7 +21,7 @@ public sealed class HeadPredictor : IDisposable
     private readonly InferenceSession _session;
     private readonly TensorSlot[] _parameters;
     private readonly string[] _inputNames;
-    private readonly string[] _outputNames = [GraphNames.Probabilities];
+    private readonly string[] _outputNames = [HeadGraphNames.Probabilities];
     private readonly OrtValue[] _inputs;
     private readonly OrtValue[] _outputs = new OrtValue[1];
     private readonly int _featuresIndex;
@@ -50,8 +51,8 @@ public sealed class HeadPredictor : IDisposable
             _runOptions = new RunOptions();
             _session = OrtErrors.CreateSession(graphName, inferenceModel, _sessionOptions);
             var meta = _session.InputMetadata;
-            if (!meta.TryGetValue(GraphNames.Features, out var features) || features.Dimensions.Length != 2 || features.Dimensions[1] <= 0
-                || !_session.OutputMetadata.TryGetValue(GraphNames.Probabilities, out var probabilities) || probabilities.Dimensions.Length != 2 || probabilities.Dimensions[1] <= 0)
+            if (!meta.TryGetValue(HeadGraphNames.Features, out var features) || features.Dimensions.Length != 2 || features.Dimensions[1] <= 0
+                || !_session.OutputMetadata.TryGetValue(HeadGraphNames.Probabilities, out var probabilities) || probabilities.Dimensions.Length != 2 || probabilities.Dimensions[1] <= 0)
             {
                 throw Mismatch("it needs an input 'features' [N,D] and an output 'probabilities' [N,C] (docs/bundle.md)");
             }
@@ -59,7 +60,7 @@ public sealed class HeadPredictor : IDisposable
             FeatureSize = features.Dimensions[1];
             ClassCount = probabilities.Dimensions[1];
             _inputNames = [.. _session.InputNames];
-            _featuresIndex = Array.IndexOf(_inputNames, GraphNames.Features);
+            _featuresIndex = Array.IndexOf(_inputNames, HeadGraphNames.Features);
             _inputs = new OrtValue[_inputNames.Length];
             for (var i = 0; i < _inputNames.Length; i++)
             {

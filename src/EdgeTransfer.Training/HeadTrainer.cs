@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeTransfer.Artifacts.Checkpoints;
+using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Artifacts.Randomness;
 using Microsoft.ML.OnnxRuntime;
 
@@ -103,12 +104,12 @@ public sealed class HeadTrainer : IDisposable
             _optimizer = Own(OrtErrors.CreateSession(_optimizerName, optimizerModel, _sessionOptions));
 
             var trainInputs = _train.InputMetadata;
-            FeatureSize = HeadGraphBinding.FixedDimension(_trainName, trainInputs, GraphNames.Features, 1);
-            ClassCount = HeadGraphBinding.FixedDimension(_trainName, trainInputs, GraphNames.ClassWeights, 0);
+            FeatureSize = HeadGraphBinding.FixedDimension(_trainName, trainInputs, HeadGraphNames.Features, 1);
+            ClassCount = HeadGraphBinding.FixedDimension(_trainName, trainInputs, HeadGraphNames.ClassWeights, 0);
             HeadTrainerOptionsValidator.Validate(options, ClassCount);
 
             // Parameters are the training graph's inputs other than the data, in graph order.
-            _parameters = [.. _train.InputNames.Where(n => !GraphNames.IsTrainingDataInput(n)).Select(n => Own(HeadGraphBinding.Slot(start.Parameters, n, trainInputs[n], "parameter")))];
+            _parameters = [.. _train.InputNames.Where(n => !HeadGraphNames.IsTrainingDataInput(n)).Select(n => Own(HeadGraphBinding.Slot(start.Parameters, n, trainInputs[n], "parameter")))];
             if (_parameters.Length == 0)
             {
                 throw HeadGraphBinding.Mismatch($"graph '{_trainName}' has no parameter inputs");
@@ -117,8 +118,8 @@ public sealed class HeadTrainer : IDisposable
             var parameterNames = _parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
             var optimizerInputs = _optimizer.InputMetadata;
             _states = [.. _optimizer.InputNames
-                .Where(n => n is not (GraphNames.LearningRate or GraphNames.WeightDecay or GraphNames.Step)
-                    && !parameterNames.Contains(n) && !n.StartsWith(GraphNames.GradientPrefix, StringComparison.Ordinal))
+                .Where(n => n is not (HeadGraphNames.LearningRate or HeadGraphNames.WeightDecay or HeadGraphNames.Step)
+                    && !parameterNames.Contains(n) && !n.StartsWith(HeadGraphNames.GradientPrefix, StringComparison.Ordinal))
                 .Select(n => Own(HeadGraphBinding.Slot(start.OptimizerState, n, optimizerInputs[n], "optimizer state")))];
 
             _slots = [.. _parameters, .. _states];
@@ -367,44 +368,44 @@ public sealed class HeadTrainer : IDisposable
 
     private OrtValue TrainOutput(string name)
     {
-        if (name == GraphNames.Loss)
+        if (name == HeadGraphNames.Loss)
         {
             return _loss;
         }
 
-        var index = Array.FindIndex(_parameters, p => GraphNames.GradientPrefix + p.Name == name);
+        var index = Array.FindIndex(_parameters, p => HeadGraphNames.GradientPrefix + p.Name == name);
         return index >= 0 ? _gradients[index] : throw HeadGraphBinding.Mismatch($"graph '{_trainName}' has an unexpected output '{name}'");
     }
 
     private OrtValue[] TrainInputs(BatchBuffers batch, int side) =>
         [.. _trainInputNames.Select(name => name switch
         {
-            GraphNames.Features => batch.Features,
-            GraphNames.Labels => batch.Labels,
-            GraphNames.SampleWeights => batch.SampleWeights,
-            GraphNames.ClassWeights => _classWeights,
-            GraphNames.LabelSmoothing => _labelSmoothing,
+            HeadGraphNames.Features => batch.Features,
+            HeadGraphNames.Labels => batch.Labels,
+            HeadGraphNames.SampleWeights => batch.SampleWeights,
+            HeadGraphNames.ClassWeights => _classWeights,
+            HeadGraphNames.LabelSmoothing => _labelSmoothing,
             _ => _parameters.First(p => p.Name == name).Buffers[side],
         })];
 
     private OrtValue[] OptimizerInputs(int side) =>
         [.. _optimizerInputNames.Select(name => name switch
         {
-            GraphNames.LearningRate => _learningRate,
-            GraphNames.WeightDecay => _weightDecay,
-            GraphNames.Step => _step,
-            _ when name.StartsWith(GraphNames.GradientPrefix, StringComparison.Ordinal) => GradientFor(name),
+            HeadGraphNames.LearningRate => _learningRate,
+            HeadGraphNames.WeightDecay => _weightDecay,
+            HeadGraphNames.Step => _step,
+            _ when name.StartsWith(HeadGraphNames.GradientPrefix, StringComparison.Ordinal) => GradientFor(name),
             _ => Find(name).Buffers[side],
         })];
 
     private OrtValue[] OptimizerOutputs(int side) =>
-        [.. _optimizerOutputNames.Select(name => name.StartsWith(GraphNames.UpdatedPrefix, StringComparison.Ordinal)
-            ? Find(name[GraphNames.UpdatedPrefix.Length..]).Buffers[1 - side]
+        [.. _optimizerOutputNames.Select(name => name.StartsWith(HeadGraphNames.UpdatedPrefix, StringComparison.Ordinal)
+            ? Find(name[HeadGraphNames.UpdatedPrefix.Length..]).Buffers[1 - side]
             : throw HeadGraphBinding.Mismatch($"graph '{_optimizerName}' has an unexpected output '{name}'"))];
 
     private OrtValue GradientFor(string name)
     {
-        var index = Array.FindIndex(_parameters, p => GraphNames.GradientPrefix + p.Name == name);
+        var index = Array.FindIndex(_parameters, p => HeadGraphNames.GradientPrefix + p.Name == name);
         return index >= 0 ? _gradients[index] : throw HeadGraphBinding.Mismatch($"graph '{_optimizerName}' takes '{name}', a gradient of no parameter");
     }
 

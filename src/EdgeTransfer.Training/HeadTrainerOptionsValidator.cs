@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EdgeTransfer.Training;
 
 /// <summary>Checks <see cref="HeadTrainerOptions"/>; every message names the option.</summary>
-public static class HeadTrainerOptionsValidator
+internal static class HeadTrainerOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad option.</summary>
     /// <param name="options">The options.</param>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EdgeTransfer.Training;
 
 /// <summary>Checks <see cref="RuntimeOptions"/> before a session is created.</summary>
-public static class RuntimeOptionsValidator
+internal static class RuntimeOptionsValidator
 {
     /// <summary>The largest thread count accepted.</summary>
     public const int MaxThreads = 256;

@@ -5,8 +5,8 @@ using EdgeTransfer.Agent.Tests.Infrastructure;
 using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Deployment;
-using EdgeTransfer.Mqtt.Tests.Infrastructure;
 using EdgeTransfer.Runtime.Loading;
+using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Agent.Tests;
 

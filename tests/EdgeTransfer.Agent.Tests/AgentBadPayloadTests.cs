@@ -3,7 +3,7 @@ using EdgeTransfer.Agent.Tests.Infrastructure;
 using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Protocol;
-using EdgeTransfer.Mqtt.Tests.Infrastructure;
+using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Agent.Tests;
 

@@ -3,8 +3,8 @@ using EdgeTransfer.Agent.Tests.Infrastructure;
 using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Deployment;
 using EdgeTransfer.Mqtt.Protocol;
-using EdgeTransfer.Mqtt.Tests.Infrastructure;
 using EdgeTransfer.Runtime.Loading;
+using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Agent.Tests;
 
@@ -88,7 +88,7 @@ public sealed class AgentDeploymentTests(AgentEnvironment environment)
         // Then it is refused and not stored
         Assert.False(tampered.Ok);
         Assert.Equal(CommandErrorCodes.DigestMismatch, tampered.Error!.Code);
-        var resumed = (await fleet.OkAsync(id, "deploy", plan)).Deserialize(ProtocolJsonContext.Default.DeploymentStatus)!;
+        var resumed = (await fleet.OkAsync(id, "deploy", plan)).Deserialize(ProtocolJson.InfoOf<DeploymentStatus>())!;
         Assert.Empty(resumed.Received);
 
         // When a whole archive arrives intact, but the bundle in it was changed after its manifest was written

@@ -2,7 +2,7 @@ using System.Globalization;
 using EdgeTransfer.Agent.Tests.Infrastructure;
 using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Protocol;
-using EdgeTransfer.Mqtt.Tests.Infrastructure;
+using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Agent.Tests;
 

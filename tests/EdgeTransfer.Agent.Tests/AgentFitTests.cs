@@ -2,8 +2,8 @@ using System.Text.Json;
 using EdgeTransfer.Agent.Tests.Infrastructure;
 using EdgeTransfer.Mqtt.Commands;
 using EdgeTransfer.Mqtt.Protocol;
-using EdgeTransfer.Mqtt.Tests.Infrastructure;
 using EdgeTransfer.Synthetic;
+using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Agent.Tests;
 

@@ -2,10 +2,10 @@ using System.Text.Json;
 using EdgeTransfer.Agent.Tests.Infrastructure;
 using EdgeTransfer.Mqtt.Deployment;
 using EdgeTransfer.Mqtt.Protocol;
-using EdgeTransfer.Mqtt.Tests.Infrastructure;
 using EdgeTransfer.Runtime.Heads;
 using EdgeTransfer.Runtime.Hosting;
 using EdgeTransfer.Runtime.Loading;
+using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Agent.Tests;
 

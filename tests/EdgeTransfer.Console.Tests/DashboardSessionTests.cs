@@ -2,6 +2,7 @@ using EdgeTransfer.LineConsole.Session;
 using EdgeTransfer.LineConsole.Tests.Infrastructure;
 using EdgeTransfer.Mqtt.Broker;
 using EdgeTransfer.Mqtt.Protocol;
+using EdgeTransfer.Testing;
 using EdgeTransfer.Testing.Mqtt;
 using Spectre.Console.Testing;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeTransfer.Cli;
 using EdgeTransfer.Fleet.Tests.Infrastructure;
+using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Fleet.Tests;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace EdgeTransfer.Fleet.Tests;
 
-/// <summary>Building request bodies from <c>--arg</c> and <c>--body</c>, and parsing broker addresses and device selections.</summary>
+/// <summary>Building request bodies from <c>--arg</c> and <c>--body</c>, and parsing device selections.</summary>
 public class CommandBodyTests
 {
     [Fact]
@@ -32,17 +32,6 @@ public class CommandBodyTests
         var body = Parse(CommandBody.Build("collect", [], """{"action":"start","label":"scratch"}"""));
         Assert.Equal("start", body.GetProperty("action").GetString());
         Assert.Equal("edgetransfer/v1", body.GetProperty("schema").GetString());
-    }
-
-    [Theory]
-    [InlineData("127.0.0.1:1883", "127.0.0.1", 1883)]
-    [InlineData("broker.plant.local", "broker.plant.local", 1883)]
-    [InlineData("[::1]:8883", "::1", 8883)]
-    public void BrokerAddress_Parses_HostAndPort(string text, string host, int port)
-    {
-        var address = BrokerAddress.Parse(text);
-        Assert.Equal(host, address.Host);
-        Assert.Equal(port, address.Port);
     }
 
     [Fact]

@@ -19,10 +19,10 @@ public class DeviceMessageDecoderTests
             new StatusMessage { State = DeviceState.Online, Versions = new DeviceVersions { App = "1.4.0", Bundle = "line3", Head = 7, Anomaly = "a0002" }, ExecutionProvider = "cpu", Seq = 1, Ts = ts },
             new TelemetryMessage { Frames = 40, Verdicts = new() { ["good"] = 38, ["dent"] = 2 }, LatencyMs = new LatencyPercentiles { P50 = 12.5, P95 = 19.8, P99 = 25 }, CpuPercent = 31, Seq = 2, Ts = ts },
             new InspectionEvent { FrameId = 9, Verdict = "dent", Confidence = 0.91, Rejected = true, LatencyMs = 17.25, HeadVersion = 7, AnomalyScore = 0.7, Seq = 3, Ts = ts },
-            new TrainingProgress { RunId = "r-1", Epoch = 2, Epochs = 3, Loss = 0.4, Accuracy = 0.8, Seq = 4, Ts = ts },
-            new TrainingResult { RunId = "r-1", Outcome = TrainingOutcome.Rejected, HeadVersion = 7, Accuracy = 0.5, Reason = "worse than v7", DurationSeconds = 1.5, Seq = 5, Ts = ts },
+            new TrainingProgressMessage { RunId = "r-1", Epoch = 2, Epochs = 3, Loss = 0.4, Accuracy = 0.8, Seq = 4, Ts = ts },
+            new TrainingResult { RunId = "r-1", Outcome = PromotionOutcome.Rejected, HeadVersion = 7, Accuracy = 0.5, Reason = "worse than v7", DurationSeconds = 1.5, Seq = 5, Ts = ts },
             new FitProgress { RunId = "f-1", Stage = "coreset", Done = 3, Total = 10, Seq = 6, Ts = ts },
-            new FitResult { RunId = "f-1", Outcome = TrainingOutcome.Promoted, AnomalyModel = "a0003", ImageAuroc = 0.875, GoodImages = 60, Seq = 7, Ts = ts },
+            new FitResult { RunId = "f-1", Outcome = PromotionOutcome.Promoted, AnomalyModel = "a0003", ImageAuroc = 0.875, GoodImages = 60, Seq = 7, Ts = ts },
         ];
 
         foreach (var message in written)
@@ -96,7 +96,7 @@ public class DeviceMessageDecoderTests
         StatusMessage m => ProtocolJson.Serialize(m),
         TelemetryMessage m => ProtocolJson.Serialize(m),
         InspectionEvent m => ProtocolJson.Serialize(m),
-        TrainingProgress m => ProtocolJson.Serialize(m),
+        TrainingProgressMessage m => ProtocolJson.Serialize(m),
         TrainingResult m => ProtocolJson.Serialize(m),
         FitProgress m => ProtocolJson.Serialize(m),
         FitResult m => ProtocolJson.Serialize(m),

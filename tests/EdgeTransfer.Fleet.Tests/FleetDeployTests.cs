@@ -3,6 +3,7 @@ using EdgeTransfer.Artifacts.IO;
 using EdgeTransfer.Benchmarks.Fleet;
 using EdgeTransfer.Cli;
 using EdgeTransfer.Fleet.Tests.Infrastructure;
+using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Fleet.Tests;

@@ -83,7 +83,7 @@ public sealed class CommandRouterTests : IDisposable
     public async Task Handler_CommandException_BecomesTheErrorReply()
     {
         using var router = new CommandRouter("plant1", "d1");
-        router.Register("rollback", Protocol.ProtocolJsonContext.Default.RollbackRequest, (r, c, t) =>
+        router.Register("rollback", Protocol.ProtocolJson.InfoOf<RollbackRequest>(), (r, c, t) =>
             throw new CommandException(CommandErrorCodes.NotFound, "headVersion", $"headVersion: no head {r.HeadVersion} is stored."));
 
         var dispatch = await router.DispatchAsync(Incoming("rollback", """{"schema":"edgetransfer/v1","headVersion":9}"""), CancellationToken.None);
@@ -94,8 +94,8 @@ public sealed class CommandRouterTests : IDisposable
     [Fact]
     public void Register_RefusesDuplicatesAndBadNames()
     {
-        Assert.Throws<InvalidOperationException>(() => _device.Router.Register("status", Protocol.ProtocolJsonContext.Default.StatusRequest, (r, c, t) => ValueTask.FromResult(CommandResult.Empty)));
-        Assert.Throws<InvalidSettingException>(() => _device.Router.Register("../x", Protocol.ProtocolJsonContext.Default.StatusRequest, (r, c, t) => ValueTask.FromResult(CommandResult.Empty)));
+        Assert.Throws<InvalidOperationException>(() => _device.Router.Register("status", Protocol.ProtocolJson.InfoOf<StatusRequest>(), (r, c, t) => ValueTask.FromResult(CommandResult.Empty)));
+        Assert.Throws<InvalidSettingException>(() => _device.Router.Register("../x", Protocol.ProtocolJson.InfoOf<StatusRequest>(), (r, c, t) => ValueTask.FromResult(CommandResult.Empty)));
     }
 
     [Fact]

@@ -261,7 +261,7 @@ public sealed class MosquittoIntegrationTests : IDisposable
 
     private static bool IsTelemetry(ReceivedMessage message) => message.DeviceTopic?.Kind == TopicKind.Telemetry;
 
-    private static StatusMessage Status(ReceivedMessage message) => JsonSerializer.Deserialize(message.Payload.Span, ProtocolJsonContext.Default.StatusMessage)!;
+    private static StatusMessage Status(ReceivedMessage message) => JsonSerializer.Deserialize(message.Payload.Span, ProtocolJson.InfoOf<StatusMessage>())!;
 
-    private static TelemetryMessage Telemetry(ReceivedMessage message) => JsonSerializer.Deserialize(message.Payload.Span, ProtocolJsonContext.Default.TelemetryMessage)!;
+    private static TelemetryMessage Telemetry(ReceivedMessage message) => JsonSerializer.Deserialize(message.Payload.Span, ProtocolJson.InfoOf<TelemetryMessage>())!;
 }

@@ -90,7 +90,7 @@ public sealed class PacketLimitTests : IDisposable
         var ran = 0;
         router.Register(
             "slow",
-            ProtocolJsonContext.Default.StatusRequest,
+            ProtocolJson.InfoOf<StatusRequest>(),
             async (r, c, t) =>
             {
                 Interlocked.Increment(ref ran);

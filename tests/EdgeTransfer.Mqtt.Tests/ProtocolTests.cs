@@ -86,7 +86,7 @@ public sealed class ProtocolTests
             Seq = 42,
             Ts = new DateTimeOffset(2026, 11, 26, 3, 15, 0, TimeSpan.Zero),
             RunId = "run-7",
-            Outcome = TrainingOutcome.Promoted,
+            Outcome = PromotionOutcome.Promoted,
             HeadVersion = 3,
         }));
 
@@ -96,6 +96,6 @@ public sealed class ProtocolTests
         Assert.Contains("\"ts\":\"2026-11-26T03:15:00+00:00\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain("reason", json, StringComparison.Ordinal);
         var back = ProtocolJson.Deserialize<TrainingResult>(System.Text.Encoding.UTF8.GetBytes(json));
-        Assert.Equal(TrainingOutcome.Promoted, back.Outcome);
+        Assert.Equal(PromotionOutcome.Promoted, back.Outcome);
     }
 }

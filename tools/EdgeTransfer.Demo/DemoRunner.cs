@@ -4,6 +4,7 @@ using System.Text;
 using EdgeTransfer.Agent;
 using EdgeTransfer.Fleet;
 using EdgeTransfer.Mqtt.Broker;
+using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Protocol;
 using EdgeTransfer.Preparation;
 using EdgeTransfer.Runtime.Capture;

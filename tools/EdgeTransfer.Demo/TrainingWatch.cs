@@ -28,7 +28,7 @@ internal sealed class TrainingWatch
             case TrainingResult result:
                 _result.TrySetResult(result);
                 break;
-            case TrainingProgress progress:
+            case TrainingProgressMessage progress:
                 Volatile.Write(ref _epoch, progress.Epoch);
                 break;
             default:

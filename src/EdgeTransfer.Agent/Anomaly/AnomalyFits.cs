@@ -113,7 +113,7 @@ internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, Stat
             message = new FitResult
             {
                 RunId = run.RunId,
-                Outcome = outcome.Promoted is null ? TrainingOutcome.Rejected : TrainingOutcome.Promoted,
+                Outcome = outcome.Promoted is null ? PromotionOutcome.Rejected : PromotionOutcome.Promoted,
                 AnomalyModel = outcome.InService?.Name,
                 GoodImages = outcome.GoodImages,
                 DefectImages = outcome.DefectImages,
@@ -133,7 +133,7 @@ internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, Stat
             message = new FitResult
             {
                 RunId = run.RunId,
-                Outcome = TrainingOutcome.Failed,
+                Outcome = PromotionOutcome.Failed,
                 AnomalyModel = hosts.Current.Anomaly.Registry.Current?.Name,
                 DurationSeconds = Math.Round(time.GetElapsedTime(started).TotalSeconds, 3),
                 Reason = ex switch
@@ -150,7 +150,7 @@ internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, Stat
         }
 
         outbox.Enqueue(message, "the fit result could not be stored in the outbox");
-        if (message.Outcome == TrainingOutcome.Promoted)
+        if (message.Outcome == PromotionOutcome.Promoted)
         {
             await status.PublishAsync();
         }

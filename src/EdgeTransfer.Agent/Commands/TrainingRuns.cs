@@ -6,7 +6,7 @@ using EdgeTransfer.Mqtt.Protocol;
 using EdgeTransfer.Runtime.Hosting;
 using EdgeTransfer.Runtime.Learning;
 using Microsoft.Extensions.Logging;
-using ProtocolOutcome = EdgeTransfer.Mqtt.Protocol.TrainingOutcome;
+using ProtocolOutcome = EdgeTransfer.Mqtt.Protocol.PromotionOutcome;
 
 namespace EdgeTransfer.Agent.Commands;
 
@@ -119,7 +119,7 @@ internal sealed class TrainingRuns(HostInService hosts, OutboxWriter outbox, Sta
 
     private void OnProgress(string runId, Runtime.Learning.TrainingProgress progress) =>
         outbox.Enqueue(
-            new Mqtt.Protocol.TrainingProgress
+            new Mqtt.Protocol.TrainingProgressMessage
             {
                 RunId = runId,
                 Epoch = progress.Epoch,

@@ -8,7 +8,8 @@ namespace EdgeTransfer.Artifacts.IO;
 /// outbox's records: the one of iSCSI, ext4 metadata and LevelDB/RocksDB logs.
 /// </summary>
 /// <remarks>
-/// Built on <see cref="BitOperations.Crc32C(uint, ulong)"/>, which uses the CPU's CRC instruction (SSE4.2 on x64,
+/// Built on the BCL's <see cref="BitOperations.Crc32C(uint, ulong)"/> (System.IO.Hashing has CRC-32 and CRC-64 but no
+/// CRC-32C, up to its 11.0 release), which uses the CPU's CRC instruction (SSE4.2 on x64,
 /// the CRC32 extension on ARM64) and a software fallback elsewhere. Check value: CRC-32C("123456789") =
 /// 0xE3069283 (RFC 3720, appendix B.4).
 /// </remarks>

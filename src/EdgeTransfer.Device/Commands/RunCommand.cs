@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using EdgeTransfer.Device.Hosting;
+using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Runtime.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +27,7 @@ internal static class RunCommand
             var configured = DeviceConfigFile.Load(parse.GetValue(DeviceCli.ConfigOption)!);
             if (parse.GetValue(broker) is { } endpoint)
             {
-                (configured.Mqtt.Host, configured.Mqtt.Port) = ParseBroker(endpoint);
+                (configured.Mqtt.Host, configured.Mqtt.Port) = BrokerAddress.Parse(endpoint, "--broker");
                 configured.Mqtt.Enabled = true;
             }
 
@@ -49,18 +49,5 @@ internal static class RunCommand
             return DeviceExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>Reads <c>host:port</c> (<c>[::1]:1883</c> for IPv6).</summary>
-    internal static (string Host, int Port) ParseBroker(string endpoint)
-    {
-        var colon = endpoint.LastIndexOf(':');
-        var host = colon > 0 ? endpoint[..colon].Trim('[', ']') : string.Empty;
-        if (host.Length == 0 || !int.TryParse(endpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-        {
-            throw new InvalidSettingException("--broker", $"expected host:port such as 127.0.0.1:1883, got \"{endpoint}\".");
-        }
-
-        return (host, port);
     }
 }

@@ -10,7 +10,7 @@ public sealed record DecodedMessage
 
     /// <summary>
     /// The message: <see cref="StatusMessage"/> (birth or death), <see cref="TelemetryMessage"/>, <see cref="InspectionEvent"/>,
-    /// <see cref="TrainingProgress"/>, <see cref="TrainingResult"/>, <see cref="FitProgress"/> or <see cref="FitResult"/>; null
+    /// <see cref="TrainingProgressMessage"/>, <see cref="TrainingResult"/>, <see cref="FitProgress"/> or <see cref="FitResult"/>; null
     /// when it could not be read (<see cref="Error"/>) or the topic carries no device message of these (replies).
     /// </summary>
     public DeviceMessage? Message { get; init; }

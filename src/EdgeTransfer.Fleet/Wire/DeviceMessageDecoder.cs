@@ -178,7 +178,7 @@ public sealed class DeviceMessageDecoder
         };
     }
 
-    private static TrainingProgress? ReadProgress(WireFields fields, string runId)
+    private static TrainingProgressMessage? ReadProgress(WireFields fields, string runId)
     {
         var epoch = fields.Whole("epoch");
         var epochs = fields.Whole("epochs");
@@ -189,7 +189,7 @@ public sealed class DeviceMessageDecoder
             fields.Fail("training: epoch and epochs must be whole numbers from 1 to 1000");
         }
 
-        return fields.Error is not null ? null : new TrainingProgress { RunId = runId, Epoch = (int)epoch!.Value, Epochs = (int)epochs!.Value, Loss = loss ?? double.NaN, Accuracy = accuracy };
+        return fields.Error is not null ? null : new TrainingProgressMessage { RunId = runId, Epoch = (int)epoch!.Value, Epochs = (int)epochs!.Value, Loss = loss ?? double.NaN, Accuracy = accuracy };
     }
 
     private static TrainingResult? ReadResult(WireFields fields, string runId)
@@ -242,14 +242,14 @@ public sealed class DeviceMessageDecoder
     private static int? Count(WireFields fields, string name) =>
         fields.Whole(name) is { } count ? (int)Math.Clamp(count, 0, int.MaxValue) : null;
 
-    private static TrainingOutcome? ReadOutcome(WireFields fields)
+    private static PromotionOutcome? ReadOutcome(WireFields fields)
     {
         var outcome = fields.Text("outcome", 16);
-        TrainingOutcome? read = outcome switch
+        PromotionOutcome? read = outcome switch
         {
-            "promoted" => TrainingOutcome.Promoted,
-            "rejected" => TrainingOutcome.Rejected,
-            "failed" => TrainingOutcome.Failed,
+            "promoted" => PromotionOutcome.Promoted,
+            "rejected" => PromotionOutcome.Rejected,
+            "failed" => PromotionOutcome.Failed,
             _ => null,
         };
         if (fields.Error is null && read is null)

@@ -141,7 +141,7 @@ internal sealed class DeviceSession : IDisposable
         {
             TelemetryMessage => (TopicKind.Telemetry, MessageClass.Telemetry),
             InspectionEvent => (TopicKind.Events, MessageClass.Event),
-            TrainingProgress => (TopicKind.Training, MessageClass.Event),
+            TrainingProgressMessage => (TopicKind.Training, MessageClass.Event),
             TrainingResult => (TopicKind.Training, MessageClass.Critical),
             FitProgress => (TopicKind.Training, MessageClass.Event),
             FitResult => (TopicKind.Training, MessageClass.Critical),

@@ -140,7 +140,7 @@ public sealed class MqttConnection : IMqttTransportHandler, IAsyncDisposable
     /// Devices: stamps <paramref name="message"/> with the next <c>seq</c> and the time, and stores it in
     /// the outbox for in-order QoS 1 delivery. Works while the broker is away.
     /// </summary>
-    /// <typeparam name="T"><see cref="TelemetryMessage"/>, <see cref="InspectionEvent"/>, <see cref="TrainingProgress"/>, <see cref="TrainingResult"/>, <see cref="FitProgress"/> or <see cref="FitResult"/>.</typeparam>
+    /// <typeparam name="T"><see cref="TelemetryMessage"/>, <see cref="InspectionEvent"/>, <see cref="TrainingProgressMessage"/>, <see cref="TrainingResult"/>, <see cref="FitProgress"/> or <see cref="FitResult"/>.</typeparam>
     /// <param name="message">The message (its <c>seq</c> and <c>ts</c> are replaced).</param>
     /// <returns>The sequence number given, and whether the outbox stored it (false: full of more important messages; counted).</returns>
     public (long Seq, bool Stored) Enqueue<T>(T message)

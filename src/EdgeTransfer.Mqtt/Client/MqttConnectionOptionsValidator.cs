@@ -3,7 +3,7 @@ using EdgeTransfer.Mqtt.Protocol;
 namespace EdgeTransfer.Mqtt.Client;
 
 /// <summary>Checks <see cref="MqttConnectionOptions"/> before anything connects, naming the first bad setting.</summary>
-public static class MqttConnectionOptionsValidator
+internal static class MqttConnectionOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> for the first setting that cannot be used.</summary>
     /// <param name="options">The options to check.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using EdgeTransfer.Artifacts.Json;
 using EdgeTransfer.Mqtt.Protocol;
 
 namespace EdgeTransfer.Mqtt.Commands;
@@ -71,7 +72,7 @@ public sealed class ConfigAllowList
                     _ => "a text in quotes",
                 };
                 var code = value.ValueKind == JsonValueKind.Number ? CommandErrorCodes.OutOfRange : CommandErrorCodes.WrongType;
-                throw new CommandException(code, field, $"{field}: expected {expected}, got {StrictJson.Describe(value)}.");
+                throw new CommandException(code, field, $"{field}: expected {expected}, got {JsonShape.Actual(value)}.");
         }
     }
 

@@ -1,7 +1,7 @@
 namespace EdgeTransfer.Mqtt.Outbox;
 
 /// <summary>How much a queued message matters when the outbox is full: the lowest class goes first, oldest first.</summary>
-public enum MessageClass
+internal enum MessageClass
 {
     /// <summary>Periodic telemetry: the next one says nearly the same; dropped first.</summary>
     Telemetry = 0,

@@ -44,7 +44,7 @@ public sealed class MqttOutbox : IDisposable
     /// <summary>Opens the outbox, keeping every intact message from a previous run.</summary>
     /// <param name="options">Directory and bounds.</param>
     /// <exception cref="InvalidSettingException">A setting is out of range.</exception>
-    public MqttOutbox(MqttOutboxOptions options)
+    internal MqttOutbox(MqttOutboxOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Directory))
@@ -111,7 +111,7 @@ public sealed class MqttOutbox : IDisposable
     /// <param name="messageClass">How much the message matters when room runs out.</param>
     /// <param name="retain">Whether to publish it retained.</param>
     /// <returns>True if stored; false if it was itself dropped (counted).</returns>
-    public bool Enqueue(string topic, ReadOnlySpan<byte> payload, MessageClass messageClass, bool retain = false)
+    internal bool Enqueue(string topic, ReadOnlySpan<byte> payload, MessageClass messageClass, bool retain = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         var topicBytes = Encoding.UTF8.GetBytes(topic);
@@ -139,7 +139,7 @@ public sealed class MqttOutbox : IDisposable
     /// <summary>The oldest message, without removing it; skips (and counts) damaged files.</summary>
     /// <param name="message">The message.</param>
     /// <returns>False if the outbox is empty.</returns>
-    public bool TryPeek(out OutboxMessage message)
+    internal bool TryPeek(out OutboxMessage message)
     {
         lock (_lock)
         {
@@ -163,7 +163,7 @@ public sealed class MqttOutbox : IDisposable
 
     /// <summary>Removes a delivered message (after the broker's PUBACK).</summary>
     /// <param name="id">The <see cref="OutboxMessage.Id"/>.</param>
-    public void Remove(long id)
+    internal void Remove(long id)
     {
         lock (_lock)
         {
@@ -178,7 +178,7 @@ public sealed class MqttOutbox : IDisposable
 
     /// <summary>Completes when at least one message is waiting.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
-    public Task WaitForMessageAsync(CancellationToken cancellationToken)
+    internal Task WaitForMessageAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
         {

@@ -1,7 +1,7 @@
 namespace EdgeTransfer.Mqtt.Outbox;
 
 /// <summary>One queued message, read back from the disk and checksum-verified.</summary>
-public sealed record OutboxMessage
+internal sealed record OutboxMessage
 {
     /// <summary>The outbox's own id: increasing, the delivery order.</summary>
     public required long Id { get; init; }

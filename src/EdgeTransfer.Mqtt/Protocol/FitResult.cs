@@ -13,7 +13,7 @@ public sealed record FitResult : DeviceMessage
     public string RunId { get; init; } = "";
 
     /// <summary>Promoted, rejected (the quality gate kept the model in service) or failed.</summary>
-    public TrainingOutcome Outcome { get; init; }
+    public PromotionOutcome Outcome { get; init; }
 
     /// <summary>The anomaly model version in service after the fit (<c>a0002</c>), or null when none is.</summary>
     public string? AnomalyModel { get; init; }

@@ -20,7 +20,7 @@ namespace EdgeTransfer.Mqtt.Protocol;
 [JsonSerializable(typeof(StatusMessage))]
 [JsonSerializable(typeof(TelemetryMessage))]
 [JsonSerializable(typeof(InspectionEvent))]
-[JsonSerializable(typeof(TrainingProgress))]
+[JsonSerializable(typeof(TrainingProgressMessage))]
 [JsonSerializable(typeof(TrainingResult))]
 [JsonSerializable(typeof(FitProgress))]
 [JsonSerializable(typeof(FitResult))]
@@ -38,6 +38,6 @@ namespace EdgeTransfer.Mqtt.Protocol;
 [JsonSerializable(typeof(DeployChunkRequest))]
 [JsonSerializable(typeof(DeploymentStatus))]
 [JsonSerializable(typeof(JsonElement))]
-public sealed partial class ProtocolJsonContext : JsonSerializerContext
+internal sealed partial class ProtocolJsonContext : JsonSerializerContext
 {
 }

@@ -13,7 +13,7 @@ public sealed record TrainingResult : DeviceMessage
     public string RunId { get; init; } = "";
 
     /// <summary>Promoted, rejected or failed.</summary>
-    public TrainingOutcome Outcome { get; init; }
+    public PromotionOutcome Outcome { get; init; }
 
     /// <summary>The head version in service after the run.</summary>
     public long? HeadVersion { get; init; }

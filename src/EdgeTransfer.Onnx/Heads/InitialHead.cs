@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeTransfer.Artifacts.Checkpoints;
+using EdgeTransfer.Artifacts.Manifest;
 
 using EdgeTransfer.Artifacts.Randomness;
 

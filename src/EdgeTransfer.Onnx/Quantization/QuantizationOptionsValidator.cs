@@ -1,7 +1,7 @@
 namespace EdgeTransfer.Onnx.Quantization;
 
 /// <summary>Checks <see cref="QuantizationOptions"/> before any work starts.</summary>
-public static class QuantizationOptionsValidator
+internal static class QuantizationOptionsValidator
 {
     /// <summary>Throws when a setting cannot be used.</summary>
     /// <param name="options">The options to check.</param>

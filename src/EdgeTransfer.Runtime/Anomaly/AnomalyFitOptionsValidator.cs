@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EdgeTransfer.Runtime.Anomaly;
 
 /// <summary>Checks <see cref="AnomalyFitOptions"/>.</summary>
-public static class AnomalyFitOptionsValidator
+internal static class AnomalyFitOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad value.</summary>
     /// <param name="options">The options.</param>

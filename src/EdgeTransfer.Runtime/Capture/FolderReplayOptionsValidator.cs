@@ -1,7 +1,7 @@
 namespace EdgeTransfer.Runtime.Capture;
 
 /// <summary>Checks <see cref="FolderReplayOptions"/>.</summary>
-public static class FolderReplayOptionsValidator
+internal static class FolderReplayOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad value.</summary>
     /// <param name="options">The options.</param>

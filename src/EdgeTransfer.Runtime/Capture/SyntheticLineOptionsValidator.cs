@@ -4,7 +4,7 @@ using EdgeTransfer.Synthetic;
 namespace EdgeTransfer.Runtime.Capture;
 
 /// <summary>Checks <see cref="SyntheticLineOptions"/>.</summary>
-public static class SyntheticLineOptionsValidator
+internal static class SyntheticLineOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad value.</summary>
     /// <param name="options">The options.</param>

@@ -1,7 +1,7 @@
 namespace EdgeTransfer.Runtime.Capture;
 
 /// <summary>Checks <see cref="V4l2CameraOptions"/> (the values only; what the camera supports is checked when it is opened).</summary>
-public static class V4l2CameraOptionsValidator
+internal static class V4l2CameraOptionsValidator
 {
     /// <summary>The largest side accepted (8K).</summary>
     public const int MaxSide = 8192;

@@ -1,8 +1,6 @@
-using System.Text.Json.Serialization.Metadata;
 using System.Text.Json;
 using System.Text;
 using EdgeTransfer.Artifacts.Json;
-using EdgeTransfer.Artifacts.Text;
 
 namespace EdgeTransfer.Runtime.Configuration;
 
@@ -36,6 +34,14 @@ public static class DeviceConfigFile
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = false,
         MaxDepth = 32,
+    };
+
+    // Technicians read these messages: objects are "sections", a null gets advice, a misspelt value a suggestion.
+    private static readonly JsonShapeDialect Dialect = new()
+    {
+        ObjectNoun = "a section",
+        NullAdvice = "; leave the key out to take the default",
+        SuggestValues = true,
     };
 
     /// <summary>
@@ -126,7 +132,7 @@ public static class DeviceConfigFile
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}" : string.Empty;
             throw new InvalidSettingException(sourceName, utf8.Length == 0 || utf8.Span.Trim(" \t\r\n"u8).IsEmpty
                 ? "expected a JSON object, but the file is empty; write {} to take every default."
-                : $"is not valid JSON{where}: {Sentence(ex.Message)}.", ex);
+                : $"is not valid JSON{where}: {JsonShape.WithoutLocation(ex.Message)}.", ex);
         }
 
         using (document)
@@ -143,18 +149,7 @@ public static class DeviceConfigFile
                     ? new InvalidSettingException(sourceName, reason)
                     : new InvalidSettingException($"{sourceName}: {key}", reason.TrimEnd('.') + locations.Describe(key) + ".");
 
-            var info = DeviceJsonContext.Default.DeviceOptions;
-            Check(document.RootElement, info, string.Empty, nullable: false, Error);
-            DeviceOptions options;
-            try
-            {
-                options = document.RootElement.Deserialize(info) ?? throw Error(string.Empty, "expected a JSON object { … }, got null.");
-            }
-            catch (JsonException ex)
-            {
-                // Only what the shape check cannot see gets here (a number too large for its type …).
-                throw Error(ToKey(ex.Path), $"cannot be read: {Sentence(ex.Message)}.");
-            }
+            var options = JsonShape.Read(document.RootElement, DeviceJsonContext.Default.DeviceOptions, Dialect, problem => Error(problem.Path, problem.Reason));
 
             // An "mqtt" section means the device is meant to report to a broker: it is switched on unless the
             // section says "enabled": false (or null, which ToJson writes for "not decided").
@@ -211,144 +206,4 @@ public static class DeviceConfigFile
             tls.ClientKey = tls.ClientKey is { Length: > 0 } key ? Full(key) : tls.ClientKey;
         }
     }
-
-    // Walks the document along the source-generated contract, so that the error says what was expected there.
-    private static void Check(JsonElement element, JsonTypeInfo info, string path, bool nullable, Func<string, string, InvalidSettingException> error)
-    {
-        var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
-        if (element.ValueKind == JsonValueKind.Null)
-        {
-            if (nullable || Nullable.GetUnderlyingType(info.Type) is not null)
-            {
-                return;
-            }
-
-            throw error(path, $"expected {Describe(info)}, got null; leave the key out to take the default.");
-        }
-
-        switch (info.Kind)
-        {
-            case JsonTypeInfoKind.Object:
-                Expect(element, JsonValueKind.Object, info, path, error);
-                var known = info.Properties.Where(p => p.Set is not null).ToDictionary(p => p.Name, StringComparer.Ordinal);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var property in element.EnumerateObject())
-                {
-                    var propertyPath = Join(path, property.Name);
-                    if (!seen.Add(property.Name))
-                    {
-                        throw error(propertyPath, "appears twice in the same section; keep one.");
-                    }
-
-                    if (!known.TryGetValue(property.Name, out var propertyInfo))
-                    {
-                        var keys = string.Join(", ", known.Keys);
-                        throw error(propertyPath, $"is not a known key{NameSuggestions.DidYouMean(property.Name, known.Keys)}; the keys {(path.Length == 0 ? "at the top level" : $"of {path}")} are {keys}.");
-                    }
-
-                    Check(property.Value, info.Options.GetTypeInfo(propertyInfo.PropertyType), propertyPath, propertyInfo.IsSetNullable, error);
-                }
-
-                break;
-            case JsonTypeInfoKind.Enumerable:
-                Expect(element, JsonValueKind.Array, info, path, error);
-                var itemInfo = info.Options.GetTypeInfo(info.ElementType!);
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    Check(item, itemInfo, $"{path}[{index++}]", nullable: false, error);
-                }
-
-                break;
-            case JsonTypeInfoKind.Dictionary:
-                Expect(element, JsonValueKind.Object, info, path, error);
-                var valueInfo = info.Options.GetTypeInfo(info.ElementType!);
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (!names.Add(property.Name))
-                    {
-                        throw error(Join(path, property.Name), "appears twice in the same section; keep one.");
-                    }
-
-                    Check(property.Value, valueInfo, Join(path, property.Name), nullable: false, error);
-                }
-
-                break;
-            default:
-                CheckValue(element, type, info, path, error);
-                break;
-        }
-    }
-
-    private static void CheckValue(JsonElement element, Type type, JsonTypeInfo info, string path, Func<string, string, InvalidSettingException> error)
-    {
-        var ok = type switch
-        {
-            _ when type == typeof(string) => element.ValueKind == JsonValueKind.String,
-            _ when type == typeof(bool) => element.ValueKind is JsonValueKind.True or JsonValueKind.False,
-            _ when type == typeof(int) => element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out _),
-            _ when type == typeof(long) => element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out _),
-            _ when type == typeof(double) => element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var d) && double.IsFinite(d),
-            _ when type.IsEnum => element.ValueKind == JsonValueKind.String && EnumNames(type, info).Contains(element.GetString(), StringComparer.Ordinal),
-            _ => true,
-        };
-        if (!ok)
-        {
-            var hint = type.IsEnum && element.ValueKind == JsonValueKind.String
-                ? NameSuggestions.DidYouMean(element.GetString()!, EnumNames(type, info))
-                : string.Empty;
-            throw error(path, $"expected {Describe(info)}, got {Actual(element)}{hint}.");
-        }
-    }
-
-    private static void Expect(JsonElement element, JsonValueKind kind, JsonTypeInfo info, string path, Func<string, string, InvalidSettingException> error)
-    {
-        if (element.ValueKind != kind)
-        {
-            throw error(path, $"expected {Describe(info)}, got {Actual(element)}.");
-        }
-    }
-
-    private static string Describe(JsonTypeInfo info)
-    {
-        var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
-        return info.Kind switch
-        {
-            JsonTypeInfoKind.Object => "a section { … }",
-            JsonTypeInfoKind.Enumerable => $"a list [ … ] of {Describe(info.Options.GetTypeInfo(info.ElementType!))}s",
-            JsonTypeInfoKind.Dictionary => $"a section of \"name\": {Describe(info.Options.GetTypeInfo(info.ElementType!))} pairs",
-            _ when type == typeof(string) => "a text in quotes",
-            _ when type == typeof(bool) => "true or false",
-            _ when type == typeof(int) => "a whole number",
-            _ when type == typeof(long) => "a whole number",
-            _ when type == typeof(double) => "a number",
-            _ when type.IsEnum => "one of " + string.Join(", ", EnumNames(type, info).Select(n => $"\"{n}\"")),
-            _ => type.Name,
-        };
-    }
-
-    private static string[] EnumNames(Type type, JsonTypeInfo info) =>
-        [.. Enum.GetValuesAsUnderlyingType(type).Cast<object>()
-            .Select(v => JsonSerializer.Serialize(Enum.ToObject(type, v), info).Trim('"'))];
-
-    private static string Actual(JsonElement element)
-    {
-        var text = element.ValueKind switch
-        {
-            JsonValueKind.Object => "a section { … }",
-            JsonValueKind.Array => "a list [ … ]",
-            _ => element.GetRawText(),
-        };
-        return text.Length <= 40 ? text : text[..37] + "…";
-    }
-
-    // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …"; the caller says that better.
-    private static string Sentence(string message) =>
-        message.Split([" Path:", " LineNumber:"], 2, StringSplitOptions.None)[0].Trim().TrimEnd('.');
-
-    private static string ToKey(string? jsonPath) =>
-        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? string.Empty : jsonPath.TrimStart('$').TrimStart('.');
-
-    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 }

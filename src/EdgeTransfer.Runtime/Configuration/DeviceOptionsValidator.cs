@@ -8,7 +8,7 @@ namespace EdgeTransfer.Runtime.Configuration;
 /// user name …), the files it names, and, once the bundle is known, the class names. Every problem names the
 /// key as written in <c>device.json</c> and says what was expected and what was found.
 /// </summary>
-public static class DeviceOptionsValidator
+internal static class DeviceOptionsValidator
 {
     /// <summary>The largest intra-op thread count accepted.</summary>
     public const int MaxThreads = 256;

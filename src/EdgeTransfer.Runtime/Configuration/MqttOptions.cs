@@ -33,7 +33,7 @@ public sealed class MqttOptions
     public int TelemetryIntervalSeconds { get; set; } = 30;
 
     /// <summary>The on-disk outbox.</summary>
-    public MqttOutboxOptions Outbox { get; set; } = new();
+    public MqttOutboxSection Outbox { get; set; } = new();
 
     /// <summary>Which inspection results go out on <c>events</c>.</summary>
     public MqttEventsOptions Events { get; set; } = new();

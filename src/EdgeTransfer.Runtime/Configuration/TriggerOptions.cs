@@ -10,5 +10,5 @@ public sealed class TriggerOptions
     public FreeRunningTriggerOptions FreeRunning { get; set; } = new();
 
     /// <summary>The input line, used when <see cref="Kind"/> is <c>gpio</c>.</summary>
-    public GpioTriggerOptions Gpio { get; set; } = new();
+    public GpioTriggerSection Gpio { get; set; } = new();
 }

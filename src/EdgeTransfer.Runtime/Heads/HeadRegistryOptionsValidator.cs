@@ -1,7 +1,7 @@
 namespace EdgeTransfer.Runtime.Heads;
 
 /// <summary>Checks <see cref="HeadRegistryOptions"/>.</summary>
-public static class HeadRegistryOptionsValidator
+internal static class HeadRegistryOptionsValidator
 {
     /// <summary>The largest number of versions kept.</summary>
     public const int MaxKeepHeads = 1000;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EdgeTransfer.Runtime.Heads;
 
 /// <summary>Checks <see cref="QualityGateOptions"/>.</summary>
-public static class QualityGateOptionsValidator
+internal static class QualityGateOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad value.</summary>
     /// <param name="options">The options.</param>

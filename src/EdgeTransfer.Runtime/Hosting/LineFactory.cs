@@ -1,7 +1,6 @@
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Lines;
-using LineGpioTrigger = EdgeTransfer.Runtime.Lines.GpioTriggerOptions;
 
 namespace EdgeTransfer.Runtime.Hosting;
 
@@ -91,9 +90,9 @@ public static class LineFactory
             ? V4l2CameraSource.Open(camera, timeProvider)
             : throw new InvalidSettingException("device.json: source.kind", "the V4L2 camera is Linux-only; use \"folder\" or \"synthetic\" on this OS.");
 
-    private static GpioTrigger OpenGpioTrigger(Configuration.GpioTriggerOptions gpio, TimeProvider? timeProvider)
+    private static GpioTrigger OpenGpioTrigger(GpioTriggerSection gpio, TimeProvider? timeProvider)
     {
-        var options = new LineGpioTrigger
+        var options = new GpioTriggerOptions
         {
             Pin = gpio.Pin!.Value,
             Edge = gpio.Edge == GpioEdge.Rising ? TriggerEdge.Rising : TriggerEdge.Falling,

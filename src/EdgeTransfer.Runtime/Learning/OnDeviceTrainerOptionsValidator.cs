@@ -5,7 +5,7 @@ using EdgeTransfer.Training;
 namespace EdgeTransfer.Runtime.Learning;
 
 /// <summary>Checks <see cref="OnDeviceTrainerOptions"/>; every message names the option, the rule and the value.</summary>
-public static class OnDeviceTrainerOptionsValidator
+internal static class OnDeviceTrainerOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad option.</summary>
     /// <param name="options">The options.</param>

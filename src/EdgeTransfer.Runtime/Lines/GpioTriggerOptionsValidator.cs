@@ -3,7 +3,7 @@ using System.Device.Gpio;
 namespace EdgeTransfer.Runtime.Lines;
 
 /// <summary>Checks <see cref="GpioTriggerOptions"/>.</summary>
-public static class GpioTriggerOptionsValidator
+internal static class GpioTriggerOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad value.</summary>
     /// <param name="options">The options.</param>

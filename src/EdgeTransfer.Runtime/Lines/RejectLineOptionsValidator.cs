@@ -1,7 +1,7 @@
 namespace EdgeTransfer.Runtime.Lines;
 
 /// <summary>Checks <see cref="RejectLineOptions"/>.</summary>
-public static class RejectLineOptionsValidator
+internal static class RejectLineOptionsValidator
 {
     /// <summary>Throws <see cref="InvalidSettingException"/> naming the first bad value.</summary>
     /// <param name="options">The options.</param>

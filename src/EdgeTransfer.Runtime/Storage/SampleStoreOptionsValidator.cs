@@ -3,7 +3,7 @@ using System.Globalization;
 namespace EdgeTransfer.Runtime.Storage;
 
 /// <summary>Checks <see cref="SampleStoreOptions"/> before a store opens.</summary>
-public static class SampleStoreOptionsValidator
+internal static class SampleStoreOptionsValidator
 {
     /// <summary>The smallest byte limit accepted (1 MiB): less cannot hold a useful training set.</summary>
     public const long MinTotalBytes = 1L << 20;

@@ -57,9 +57,9 @@ public sealed class SimulatedDevice : IAsyncDisposable
             Versions = new DeviceVersions { App = "9.9.9-sim", OnnxRuntime = "1.31.1", Bundle = "line3", Head = CurrentHead },
             ExecutionProvider = "cpu",
         };
-        _router.Register("label", ProtocolJsonContext.Default.LabelRequest, (r, _, _) =>
+        _router.Register("label", ProtocolJson.InfoOf<LabelRequest>(), (r, _, _) =>
         {
-            Record("label", JsonSerializer.Serialize(r, ProtocolJsonContext.Default.LabelRequest));
+            Record("label", JsonSerializer.Serialize(r, ProtocolJson.InfoOf<LabelRequest>()));
             lock (_lock)
             {
                 if (!Classes.Contains(r.Label))
@@ -71,9 +71,9 @@ public sealed class SimulatedDevice : IAsyncDisposable
                 return ValueTask.FromResult(Result($$"""{"frameId":{{_frame}},"label":"{{r.Label}}","sampleId":{{_samples.Values.Sum()}},"samples":{{_samples.Values.Sum()}}}"""));
             }
         });
-        _router.Register("collect", ProtocolJsonContext.Default.CollectRequest, (r, _, _) =>
+        _router.Register("collect", ProtocolJson.InfoOf<CollectRequest>(), (r, _, _) =>
         {
-            Record("collect", JsonSerializer.Serialize(r, ProtocolJsonContext.Default.CollectRequest));
+            Record("collect", JsonSerializer.Serialize(r, ProtocolJson.InfoOf<CollectRequest>()));
             lock (_lock)
             {
                 _collecting = r.Action == CollectAction.Start ? r.Label : null;
@@ -81,9 +81,9 @@ public sealed class SimulatedDevice : IAsyncDisposable
                 return ValueTask.FromResult(Result($$"""{"action":"{{(r.Action == CollectAction.Start ? "start" : "stop")}}","label":{{label}},"samples":{{_samples.Values.Sum()}}}"""));
             }
         });
-        _router.Register("train", ProtocolJsonContext.Default.TrainRequest, (r, _, _) =>
+        _router.Register("train", ProtocolJson.InfoOf<TrainRequest>(), (r, _, _) =>
         {
-            Record("train", JsonSerializer.Serialize(r, ProtocolJsonContext.Default.TrainRequest));
+            Record("train", JsonSerializer.Serialize(r, ProtocolJson.InfoOf<TrainRequest>()));
             lock (_lock)
             {
                 if (!_training.IsCompleted)
@@ -96,9 +96,9 @@ public sealed class SimulatedDevice : IAsyncDisposable
                 return ValueTask.FromResult(Result($$"""{"runId":"{{runId}}","epochs":{{r.Epochs ?? 3}},"learningRate":0.01,"batchSize":32,"samples":{{_samples.Values.Sum()}}}"""));
             }
         });
-        _router.Register("rollback", ProtocolJsonContext.Default.RollbackRequest, (r, _, _) =>
+        _router.Register("rollback", ProtocolJson.InfoOf<RollbackRequest>(), (r, _, _) =>
         {
-            Record("rollback", JsonSerializer.Serialize(r, ProtocolJsonContext.Default.RollbackRequest));
+            Record("rollback", JsonSerializer.Serialize(r, ProtocolJson.InfoOf<RollbackRequest>()));
             lock (_lock)
             {
                 if (_heads.Count < 2)
@@ -110,14 +110,14 @@ public sealed class SimulatedDevice : IAsyncDisposable
                 return ValueTask.FromResult(Result($$"""{"headVersion":{{_heads[^1]}},"name":"v{{_heads[^1]:D4}}","restoredFrom":{{_heads[^1]}},"changed":true}"""));
             }
         });
-        _router.Register("status", ProtocolJsonContext.Default.StatusRequest, (_, _, _) =>
+        _router.Register("status", ProtocolJson.InfoOf<StatusRequest>(), (_, _, _) =>
         {
             Record("status", "{}");
             return ValueTask.FromResult(Status());
         });
         _router.RegisterConfig(new ConfigAllowList([new ConfigKey("inspection.paused", ConfigValueKind.Boolean)]), (r, _, _) =>
         {
-            Record("config", JsonSerializer.Serialize(r, ProtocolJsonContext.Default.ConfigRequest));
+            Record("config", JsonSerializer.Serialize(r, ProtocolJson.InfoOf<ConfigRequest>()));
             lock (_lock)
             {
                 _paused = r.Set["inspection.paused"].GetBoolean();
@@ -217,7 +217,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
     private static CommandResult Result(string json)
     {
         using var document = JsonDocument.Parse(json);
-        return CommandResult.Of(document.RootElement.Clone(), ProtocolJsonContext.Default.JsonElement);
+        return CommandResult.Of(document.RootElement.Clone(), ProtocolJson.InfoOf<JsonElement>());
     }
 
     private void Record(string name, string body) => Commands.Enqueue((name, body));
@@ -271,7 +271,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
             await Task.Delay(EpochTime, _stop.Token);
-            Connection.Enqueue(new TrainingProgress { RunId = runId, Epoch = epoch, Epochs = epochs, Loss = 1.0 / (epoch + 1), Accuracy = 0.6 + (0.35 * epoch / epochs) });
+            Connection.Enqueue(new TrainingProgressMessage { RunId = runId, Epoch = epoch, Epochs = epochs, Loss = 1.0 / (epoch + 1), Accuracy = 0.6 + (0.35 * epoch / epochs) });
         }
 
         long head;
@@ -282,6 +282,6 @@ public sealed class SimulatedDevice : IAsyncDisposable
             _validation = """{"classes":["good","scratch","dent"],"matrix":[[18,1,0],[0,9,1],[0,0,7]]}""";
         }
 
-        Connection.Enqueue(new TrainingResult { RunId = runId, Outcome = TrainingOutcome.Promoted, HeadVersion = head, Accuracy = 0.944, Loss = 0.081, DurationSeconds = (DateTimeOffset.UtcNow - start).TotalSeconds });
+        Connection.Enqueue(new TrainingResult { RunId = runId, Outcome = PromotionOutcome.Promoted, HeadVersion = head, Accuracy = 0.944, Loss = 0.081, DurationSeconds = (DateTimeOffset.UtcNow - start).TotalSeconds });
     }
 }

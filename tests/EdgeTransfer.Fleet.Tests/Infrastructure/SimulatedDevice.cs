@@ -79,15 +79,15 @@ internal sealed class SimulatedDevice : IAsyncDisposable
 
     private void Register(CommandRouter router, string staging)
     {
-        router.Register("label", ProtocolJsonContext.Default.LabelRequest, (r, c, t) => Done("label"));
-        router.Register("collect", ProtocolJsonContext.Default.CollectRequest, (r, c, t) => Done("collect"));
-        router.Register("train", ProtocolJsonContext.Default.TrainRequest, (r, c, t) => Done($"train epochs={r.Epochs}"));
-        router.Register("rollback", ProtocolJsonContext.Default.RollbackRequest, (r, c, t) => Done(r.Anomaly == true ? "rollback anomaly" : $"rollback head={r.HeadVersion}"));
-        router.Register("fit", ProtocolJsonContext.Default.FitRequest, (r, c, t) => Fit(r));
-        router.Register("status", ProtocolJsonContext.Default.StatusRequest, (r, c, t) =>
+        router.Register("label", ProtocolJson.InfoOf<LabelRequest>(), (r, c, t) => Done("label"));
+        router.Register("collect", ProtocolJson.InfoOf<CollectRequest>(), (r, c, t) => Done("collect"));
+        router.Register("train", ProtocolJson.InfoOf<TrainRequest>(), (r, c, t) => Done($"train epochs={r.Epochs}"));
+        router.Register("rollback", ProtocolJson.InfoOf<RollbackRequest>(), (r, c, t) => Done(r.Anomaly == true ? "rollback anomaly" : $"rollback head={r.HeadVersion}"));
+        router.Register("fit", ProtocolJson.InfoOf<FitRequest>(), (r, c, t) => Fit(r));
+        router.Register("status", ProtocolJson.InfoOf<StatusRequest>(), (r, c, t) =>
         {
             Commands.Enqueue("status");
-            return ValueTask.FromResult(CommandResult.Of(new StatusMessage { State = DeviceState.Online, ExecutionProvider = "cpu", Versions = new DeviceVersions { App = "sim-1.0" } }, ProtocolJsonContext.Default.StatusMessage));
+            return ValueTask.FromResult(CommandResult.Of(new StatusMessage { State = DeviceState.Online, ExecutionProvider = "cpu", Versions = new DeviceVersions { App = "sim-1.0" } }, ProtocolJson.InfoOf<StatusMessage>()));
         });
         router.RegisterConfig(new ConfigAllowList([new ConfigKey("inspection.threshold", ConfigValueKind.Number, 0, 1)]), (r, c, t) => Done("config"));
         new DeploymentReceiver(new DeploymentReceiverOptions { StagingDirectory = staging }, (bundle, t) =>
@@ -110,9 +110,9 @@ internal sealed class SimulatedDevice : IAsyncDisposable
         _ = Task.Run(async () =>
         {
             await Task.Delay(100);
-            Connection.Enqueue(new FitResult { RunId = runId, Outcome = TrainingOutcome.Promoted, AnomalyModel = "a0002", GoodImages = 40, BankPatches = 2500, BankBytes = 1_280_000, Threshold = 1.25, HeldOutFalseRejectRate = 0, ImageAuroc = 0.99, DurationSeconds = 1.5, Reason = "accepted" });
+            Connection.Enqueue(new FitResult { RunId = runId, Outcome = PromotionOutcome.Promoted, AnomalyModel = "a0002", GoodImages = 40, BankPatches = 2500, BankBytes = 1_280_000, Threshold = 1.25, HeldOutFalseRejectRate = 0, ImageAuroc = 0.99, DurationSeconds = 1.5, Reason = "accepted" });
         });
-        return ValueTask.FromResult(CommandResult.Of(JsonDocument.Parse($$"""{"runId":"{{runId}}","goodImages":40,"defectImages":0}""").RootElement.Clone(), ProtocolJsonContext.Default.JsonElement));
+        return ValueTask.FromResult(CommandResult.Of(JsonDocument.Parse($$"""{"runId":"{{runId}}","goodImages":40,"defectImages":0}""").RootElement.Clone(), ProtocolJson.InfoOf<JsonElement>()));
     }
 
     private ValueTask<CommandResult> Done(string what)

@@ -12,8 +12,8 @@ namespace EdgeTransfer.Mqtt.Tests.Infrastructure;
 /// </summary>
 public sealed class MosquittoBroker : IAsyncDisposable
 {
-    public const string Binary = "/usr/sbin/mosquitto";
-    public const string PasswdTool = "/usr/bin/mosquitto_passwd";
+    public const string Binary = MosquittoFactAttribute.Binary;
+    public const string PasswdTool = MosquittoFactAttribute.PasswdTool;
     public const string Password = "secret-for-tests";
 
     /// <summary>The fleet of device ids given without one.</summary>
@@ -28,9 +28,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
         Port = port;
     }
 
-    public static bool IsAvailable => File.Exists(Binary) && File.Exists(PasswdTool);
+    public static bool IsAvailable => MosquittoFactAttribute.IsInstalled;
 
-    public static string MissingReason => $"Mosquitto is not installed ({Binary}, {PasswdTool}); .ci/run installs the Debian package 'mosquitto'.";
+    public static string MissingReason => MosquittoFactAttribute.MissingReason;
 
     public int Port { get; }
 

@@ -10,16 +10,16 @@ public sealed class TestDevice : IDisposable
     public TestDevice(string device, string stagingDirectory)
     {
         Router = new CommandRouter(TestClients.Fleet, device);
-        Router.Register("label", ProtocolJsonContext.Default.LabelRequest, (r, c, t) => Change());
-        Router.Register("collect", ProtocolJsonContext.Default.CollectRequest, (r, c, t) => Change());
-        Router.Register("train", ProtocolJsonContext.Default.TrainRequest, (r, c, t) =>
+        Router.Register("label", ProtocolJson.InfoOf<LabelRequest>(), (r, c, t) => Change());
+        Router.Register("collect", ProtocolJson.InfoOf<CollectRequest>(), (r, c, t) => Change());
+        Router.Register("train", ProtocolJson.InfoOf<TrainRequest>(), (r, c, t) =>
         {
             LastTrain = r;
             return Change();
         });
-        Router.Register("rollback", ProtocolJsonContext.Default.RollbackRequest, (r, c, t) => Change());
-        Router.Register("status", ProtocolJsonContext.Default.StatusRequest, (r, c, t) =>
-            ValueTask.FromResult(CommandResult.Of(new StatusMessage { State = DeviceState.Online, ExecutionProvider = "cpu" }, ProtocolJsonContext.Default.StatusMessage)));
+        Router.Register("rollback", ProtocolJson.InfoOf<RollbackRequest>(), (r, c, t) => Change());
+        Router.Register("status", ProtocolJson.InfoOf<StatusRequest>(), (r, c, t) =>
+            ValueTask.FromResult(CommandResult.Of(new StatusMessage { State = DeviceState.Online, ExecutionProvider = "cpu" }, ProtocolJson.InfoOf<StatusMessage>())));
         Router.RegisterConfig(
             new ConfigAllowList([new ConfigKey("inspection.threshold", ConfigValueKind.Number, 0, 1), new ConfigKey("telemetry.intervalSeconds", ConfigValueKind.WholeNumber, 1, 86400)]),
             (r, c, t) => Change());

@@ -115,7 +115,7 @@ public sealed class FolderReplaySourceTests : IDisposable
         time.Advance(TimeSpan.FromMilliseconds(99));
         Assert.False(second.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        var frame = (await Support.Eventually.Within(second))!.Value;
+        var frame = (await Eventually.Within(second))!.Value;
         Assert.Equal(TimeSpan.FromMilliseconds(100), frame.Timestamp - first.Timestamp);
     }
 

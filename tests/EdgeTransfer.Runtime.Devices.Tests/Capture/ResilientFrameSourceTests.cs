@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Devices.Tests.Support;
+using EdgeTransfer.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeTransfer.Runtime.Devices.Tests.Capture;

@@ -1,5 +1,6 @@
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Devices.Tests.Support;
+using EdgeTransfer.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeTransfer.Runtime.Devices.Tests.Capture;

@@ -1,5 +1,5 @@
-using EdgeTransfer.Runtime.Devices.Tests.Support;
 using EdgeTransfer.Runtime.Lines;
+using EdgeTransfer.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeTransfer.Runtime.Devices.Tests.Lines;

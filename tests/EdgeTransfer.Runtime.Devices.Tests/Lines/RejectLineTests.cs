@@ -1,7 +1,7 @@
 using System.Device.Gpio;
-using EdgeTransfer.Runtime.Devices.Tests.Support;
 using EdgeTransfer.Runtime.Lines;
 using EdgeTransfer.Runtime.Lines.Simulation;
+using EdgeTransfer.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeTransfer.Runtime.Devices.Tests.Lines;

@@ -27,7 +27,7 @@ public class DeviceConfigFileTests
         { "{ \"training\": null }", "device.json: training", "expected a section { … }, got null" },
         { "{ \"inspection\": { \"goodClass\": null } }", "device.json: inspection.goodClass", "expected a text in quotes, got null" },
         { "{ \"executionProvider\": { \"allowSpinning\": \"no\" } }", "device.json: executionProvider.allowSpinning", "expected true or false, got \"no\"" },
-        { "{ \"inspection\": { \"defectClasses\": \"dent\" } }", "device.json: inspection.defectClasses", "expected a list [ … ] of a text in quotess" },
+        { "{ \"inspection\": { \"defectClasses\": \"dent\" } }", "device.json: inspection.defectClasses", "expected a list [ … ] of texts in quotes" },
         // Enumerations
         { "{ \"executionProvider\": { \"kind\": \"gpu\" } }", "device.json: executionProvider.kind", "expected one of \"cpu\", \"cuda\", \"directml\", got \"gpu\"" },
         { "{ \"trigger\": { \"kind\": \"freerunning\" } }", "device.json: trigger.kind", "got \"freerunning\" (did you mean \"free-running\"?)" },

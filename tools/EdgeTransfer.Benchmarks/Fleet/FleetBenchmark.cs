@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using EdgeTransfer.Fleet;
 using EdgeTransfer.Mqtt.Broker;
 using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Protocol;

@@ -1,4 +1,5 @@
 using EdgeTransfer.Artifacts.Checkpoints;
+using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Artifacts.Randomness;
 using EdgeTransfer.Onnx.Heads;
 using EdgeTransfer.Training;

@@ -13,7 +13,7 @@ internal static class ConsoleCommand
 {
     public static Command Create(CliConsole console)
     {
-        var broker = new Option<string>("--broker", "-b") { Description = "The MQTT broker as host:port.", DefaultValueFactory = _ => "127.0.0.1:1883" };
+        var broker = new Option<string>("--broker", "-b") { Description = "The MQTT broker as host:port.", DefaultValueFactory = _ => BrokerAddress.Default.ToString() };
         var fleet = new Option<string>("--fleet", "-f") { Description = "The fleet id (third topic level).", DefaultValueFactory = _ => "default" };
         var device = new Option<string?>("--device", "-d") { Description = "The device to watch; default the first one heard from." };
         var snapshot = new Option<bool>("--snapshot") { Description = "Render the dashboard once as text and exit (for scripts and logs); exit code 1 if the broker cannot be reached." };
@@ -35,7 +35,7 @@ internal static class ConsoleCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (host, port) = ParseBroker(parse.GetValue(broker)!);
+            var (host, port) = BrokerAddress.Parse(parse.GetValue(broker), "--broker");
             var options = new ConsoleOptions
             {
                 Host = host,
@@ -88,19 +88,6 @@ internal static class ConsoleCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static (string Host, int Port) ParseBroker(string text)
-    {
-        var colon = text.LastIndexOf(':');
-        var host = colon < 0 ? text : text[..colon];
-        var port = 1883;
-        if ((colon >= 0 && !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port)) || port is < 1 or > 65535 || host.Length == 0)
-        {
-            throw new InvalidSettingException("--broker", $"expected host:port such as 127.0.0.1:1883, got \"{text}\".");
-        }
-
-        return (host, port);
     }
 
     private static TimeSpan Seconds(double value, string option) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeTransfer.Fleet;
+using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Deployment;
 using EdgeTransfer.Mqtt.Protocol;
 

@@ -417,7 +417,7 @@ public sealed class DashboardModel
             case InspectionEvent inspection:
                 _anomalyScored |= _events.Add(inspection, now) && inspection.AnomalyScore is not null;
                 break;
-            case TrainingProgress progress:
+            case TrainingProgressMessage progress:
                 _training.Progress(progress);
                 break;
             case TrainingResult result:
@@ -446,12 +446,12 @@ public sealed class DashboardModel
     private void AcceptResult(TrainingResult result, DateTimeOffset now)
     {
         var outcome = _training.Result(result);
-        if (result.Outcome == TrainingOutcome.Promoted && result.HeadVersion is not null && _device is not null)
+        if (result.Outcome == PromotionOutcome.Promoted && result.HeadVersion is not null && _device is not null)
         {
             _device = _device with { Head = result.HeadVersion };
         }
 
-        if (result.Outcome != TrainingOutcome.Promoted)
+        if (result.Outcome != PromotionOutcome.Promoted)
         {
             Add(_problems, new ProblemRecord(now, $"training {result.RunId} {outcome}: {result.Reason ?? "no reason given"}"));
         }

@@ -12,7 +12,7 @@ internal sealed class TrainingRun
     private readonly List<double?> _accuracies = [];
     private TrainingView? _training;
 
-    public void Progress(TrainingProgress progress)
+    public void Progress(TrainingProgressMessage progress)
     {
         StartIfNew(progress.RunId);
         SetAt(_losses, progress.Epoch, double.IsFinite(progress.Loss) ? progress.Loss : null);
@@ -26,8 +26,8 @@ internal sealed class TrainingRun
     {
         var outcome = result.Outcome switch
         {
-            TrainingOutcome.Promoted => "promoted",
-            TrainingOutcome.Rejected => "rejected",
+            PromotionOutcome.Promoted => "promoted",
+            PromotionOutcome.Rejected => "rejected",
             _ => "failed",
         };
         StartIfNew(result.RunId);

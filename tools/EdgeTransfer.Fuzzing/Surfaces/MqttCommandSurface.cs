@@ -30,13 +30,13 @@ public sealed class MqttCommandSurface : FuzzSurface
     public MqttCommandSurface()
         : base("mqtt")
     {
-        _router.Register("label", ProtocolJsonContext.Default.LabelRequest, Accept);
-        _router.Register("collect", ProtocolJsonContext.Default.CollectRequest, Accept);
-        _router.Register("train", ProtocolJsonContext.Default.TrainRequest, Accept);
-        _router.Register("rollback", ProtocolJsonContext.Default.RollbackRequest, Accept);
-        _router.Register("status", ProtocolJsonContext.Default.StatusRequest, Accept);
+        _router.Register("label", ProtocolJson.InfoOf<LabelRequest>(), Accept);
+        _router.Register("collect", ProtocolJson.InfoOf<CollectRequest>(), Accept);
+        _router.Register("train", ProtocolJson.InfoOf<TrainRequest>(), Accept);
+        _router.Register("rollback", ProtocolJson.InfoOf<RollbackRequest>(), Accept);
+        _router.Register("status", ProtocolJson.InfoOf<StatusRequest>(), Accept);
         _router.RegisterConfig(ConfigKeys.AllowList, Accept);
-        _router.Register("preview", ProtocolJsonContext.Default.PreviewRequest, Accept);
+        _router.Register("preview", ProtocolJson.InfoOf<PreviewRequest>(), Accept);
         var receiver = new DeploymentReceiver(
             new DeploymentReceiverOptions { StagingDirectory = Path.Combine(ScratchDirectory, "staging"), MaxBundleBytes = 64L << 20 },
             (_, _) => ValueTask.FromResult(CommandResult.Empty));
@@ -47,7 +47,7 @@ public sealed class MqttCommandSurface : FuzzSurface
         new Random(11).NextBytes(content);
         File.WriteAllBytes(archive, content);
         var plan = BundleChunker.Plan(archive, "fuzz-deploy-1", BundleChunker.MinChunkSize * 4, "resnet18-3c-20261126T031500Z");
-        _plan = JsonSerializer.SerializeToUtf8Bytes(plan, ProtocolJsonContext.Default.DeployRequest);
+        _plan = JsonSerializer.SerializeToUtf8Bytes(plan, ProtocolJson.InfoOf<DeployRequest>());
         var seeds = new List<byte[]>
         {
             Body("label", "\"label\":\"scratch\",\"frameId\":1042"),
@@ -65,7 +65,7 @@ public sealed class MqttCommandSurface : FuzzSurface
         for (var i = 0; i < plan.Chunks.Count; i++)
         {
             var chunk = new DeployChunkRequest { Schema = DeviceMessage.SchemaVersion, DeploymentId = plan.DeploymentId, Index = i, Data = BundleChunker.EncodeChunk(BundleChunker.ReadChunk(archive, plan.ChunkSize, i)) };
-            seeds.Add(Input("deploy-chunk", JsonSerializer.Serialize(chunk, ProtocolJsonContext.Default.DeployChunkRequest)));
+            seeds.Add(Input("deploy-chunk", JsonSerializer.Serialize(chunk, ProtocolJson.InfoOf<DeployChunkRequest>())));
         }
 
         Seeds = seeds;

@@ -1,7 +1,10 @@
 namespace EdgeTransfer.Runtime.Configuration;
 
-/// <summary>The <c>trigger.gpio</c> section: a light barrier or a PLC output on a GPIO input.</summary>
-public sealed class GpioTriggerOptions
+/// <summary>
+/// The <c>trigger.gpio</c> section of <c>device.json</c>: a light barrier or a PLC output on a GPIO input. The device
+/// turns it into the <see cref="Lines.GpioTriggerOptions"/> of the line it opens.
+/// </summary>
+public sealed class GpioTriggerSection
 {
     /// <summary>The GPIO chip number (<c>/dev/gpiochipN</c>), 0 to 63. Default 0.</summary>
     public int Chip { get; set; }

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace EdgeTransfer.Fleet.Tests.Infrastructure;
+namespace EdgeTransfer.Testing;
 
 /// <summary>
-/// A loopback TCP relay in front of the broker. <see cref="CutAll"/> resets every relayed connection, which
-/// the broker sees as a device that vanished (no DISCONNECT): it publishes the last will (MQTT 5 §3.1.2.5),
-/// as after a kill -9 or a pulled cable.
+/// A loopback TCP relay in front of a broker. <see cref="DropAll"/> and <see cref="CutAll"/> reset every relayed
+/// connection with an RST and no MQTT DISCONNECT, which the broker sees as a device that vanished (power loss,
+/// kill -9, a pulled cable): it publishes the last will (MQTT 5 §3.1.2.5).
 /// </summary>
-internal sealed class TcpRelay : IAsyncDisposable
+public sealed class TcpRelay : IDisposable, IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _target;
@@ -16,7 +16,9 @@ internal sealed class TcpRelay : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accept;
     private bool _refusing;
+    private bool _disposed;
 
+    /// <summary>Starts relaying a free loopback port (<see cref="Port"/>) to <paramref name="targetPort"/> on loopback.</summary>
     public TcpRelay(int targetPort)
     {
         _target = targetPort;
@@ -25,26 +27,27 @@ internal sealed class TcpRelay : IAsyncDisposable
         _accept = Task.Run(AcceptAsync);
     }
 
+    /// <summary>The port clients connect to.</summary>
     public int Port { get; }
 
-    /// <summary>Resets every relayed connection and refuses new ones, so the device stays away.</summary>
-    public void CutAll()
-    {
-        lock (_sockets)
-        {
-            _refusing = true;
-            foreach (var socket in _sockets)
-            {
-                socket.LingerState = new LingerOption(true, 0);
-                socket.Close();
-            }
+    /// <summary>Resets every relayed connection; new ones are relayed again, so a client can reconnect.</summary>
+    public void DropAll() => Reset(refuse: false);
 
-            _sockets.Clear();
-        }
-    }
+    /// <summary>Resets every relayed connection and refuses new ones, so the client stays away.</summary>
+    public void CutAll() => Reset(refuse: true);
 
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stop.CancelAsync();
         _listener.Stop();
         CutAll();
@@ -57,6 +60,21 @@ internal sealed class TcpRelay : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    private void Reset(bool refuse)
+    {
+        lock (_sockets)
+        {
+            _refusing |= refuse;
+            foreach (var socket in _sockets)
+            {
+                socket.LingerState = new LingerOption(true, 0); // RST, not FIN
+                socket.Close();
+            }
+
+            _sockets.Clear();
+        }
     }
 
     private async Task AcceptAsync()
@@ -78,7 +96,16 @@ internal sealed class TcpRelay : IAsyncDisposable
                 _sockets.Add(upstream);
             }
 
-            await upstream.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+            try
+            {
+                await upstream.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+            }
+            catch (SocketException)
+            {
+                client.Close();
+                continue;
+            }
+
             _ = PumpAsync(client, upstream);
             _ = PumpAsync(upstream, client);
         }

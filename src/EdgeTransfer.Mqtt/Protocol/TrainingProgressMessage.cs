@@ -1,7 +1,7 @@
 namespace EdgeTransfer.Mqtt.Protocol;
 
 /// <summary><c>training</c>, <c>"type": "progress"</c>: one epoch of a training run.</summary>
-public sealed record TrainingProgress : DeviceMessage
+public sealed record TrainingProgressMessage : DeviceMessage
 {
     /// <summary>The discriminator on the shared <c>training</c> topic.</summary>
     public string Type { get; init; } = "progress";

@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace EdgeTransfer.Fleet;
+namespace EdgeTransfer.Mqtt.Client;
 
-/// <summary>Where the broker is: <c>host:port</c> as the user types it on the command line.</summary>
+/// <summary>Where the broker is: <c>host:port</c> as the user types it on the command line (one parser for every program).</summary>
 /// <param name="Host">The host name or address.</param>
 /// <param name="Port">The TCP port.</param>
 public readonly record struct BrokerAddress(string Host, int Port)

@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace EdgeTransfer.Mqtt.Protocol;
 
-/// <summary>How a training run ended.</summary>
-public enum TrainingOutcome
+/// <summary>How a training or fit run ended, as <see cref="TrainingResult"/> and <see cref="FitResult"/> carry it: whether the candidate was promoted.</summary>
+public enum PromotionOutcome
 {
     /// <summary>The new head passed the quality gate and is in service.</summary>
     [JsonStringEnumMemberName("promoted")]

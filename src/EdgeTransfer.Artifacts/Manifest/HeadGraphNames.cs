@@ -1,6 +1,9 @@
-namespace EdgeTransfer.Onnx.Heads;
+namespace EdgeTransfer.Artifacts.Manifest;
 
-/// <summary>The input and output names of the head graphs (docs/bundle.md, "Graph interfaces").</summary>
+/// <summary>
+/// The input and output names of the head graphs (docs/bundle.md, "Graph interfaces"): the graph library writes
+/// them and the trainer on the device reads them, so both take them from here.
+/// </summary>
 public static class HeadGraphNames
 {
     /// <summary>Input: float [N,D].</summary>
@@ -36,9 +39,20 @@ public static class HeadGraphNames
     /// <summary>Input of the optimizer graph: float [], the 1-based number of the step being taken.</summary>
     public const string Step = "step";
 
+    /// <summary>What the training graph puts before a parameter's name to name its gradient.</summary>
+    public const string GradientPrefix = "grad.";
+
+    /// <summary>What the optimizer graph puts before a tensor's name to name its updated value.</summary>
+    public const string UpdatedPrefix = "new.";
+
+    /// <summary>Whether <paramref name="name"/> is an input of the training graph that carries data, not a parameter.</summary>
+    /// <param name="name">A training-graph input name.</param>
+    public static bool IsTrainingDataInput(string name) =>
+        name is Features or Labels or SampleWeights or ClassWeights or LabelSmoothing;
+
     /// <summary>The gradient of a parameter: <c>grad.&lt;param&gt;</c>.</summary>
     /// <param name="parameter">The parameter name.</param>
-    public static string Gradient(string parameter) => "grad." + parameter;
+    public static string Gradient(string parameter) => GradientPrefix + parameter;
 
     /// <summary>An optimizer state tensor of a parameter: <c>&lt;state&gt;.&lt;param&gt;</c>.</summary>
     /// <param name="state">The state name (<c>adam.m</c> …).</param>
@@ -47,5 +61,5 @@ public static class HeadGraphNames
 
     /// <summary>An updated value output by the optimizer graph: <c>new.&lt;name&gt;</c>.</summary>
     /// <param name="name">The parameter or state tensor name.</param>
-    public static string Updated(string name) => "new." + name;
+    public static string Updated(string name) => UpdatedPrefix + name;
 }
