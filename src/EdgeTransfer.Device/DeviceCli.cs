@@ -38,41 +38,23 @@ public static class DeviceCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors)
-            {
-                error.WriteLine($"error: {e.Message}");
-            }
-
-            error.WriteLine("Run 'edgetransfer-device --help' for usage.");
+            ErrorFunnel.ReportUsage(parse.Errors.Select(e => e.Message), "edgetransfer-device", error);
             return DeviceExitCodes.Usage;
         }
 
-        try
-        {
-            // ProcessTerminationTimeout = null: System.CommandLine's own SIGINT/SIGTERM handling raced with the commands'
-            // (two handlers for one signal; the second ran after the command had disposed what it stops) and could
-            // return 130/143 while the work was still shutting down. The commands own shutdown (ShutdownSignal).
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
-        }
-        catch (InvalidSettingException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return DeviceExitCodes.Usage;
-        }
-        catch (EdgeTransferException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
-            {
-                error.WriteLine($"  because: {inner.Message}");
-            }
-
-            return DeviceExitCodes.Failure;
-        }
-        catch (OperationCanceledException)
-        {
-            error.WriteLine("stopped.");
-            return DeviceExitCodes.Success;
-        }
+        // ProcessTerminationTimeout = null: System.CommandLine's own SIGINT/SIGTERM handling raced with the commands'
+        // (two handlers for one signal; the second ran after the command had disposed what it stops) and could
+        // return 130/143 while the work was still shutting down. The commands own shutdown (ShutdownSignal).
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+        return ErrorFunnel.Run(() => parse.Invoke(configuration), error, Exits);
     }
+
+    // A stop request ends a command normally: the work it stops has been put away.
+    private static readonly FunnelExits Exits = new()
+    {
+        Usage = DeviceExitCodes.Usage,
+        Failure = DeviceExitCodes.Failure,
+        Cancelled = DeviceExitCodes.Success,
+        CancelledMessage = "stopped.",
+    };
 }

@@ -24,41 +24,23 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors)
-            {
-                error.WriteLine($"error: {e.Message}");
-            }
-
-            error.WriteLine($"Run 'edgetransfer {string.Join(' ', CommandPath(parse))} --help' for usage.");
+            ErrorFunnel.ReportUsage(parse.Errors.Select(e => e.Message), $"edgetransfer {string.Join(' ', CommandPath(parse))}".TrimEnd(), error);
             return ExitCodes.Usage;
         }
 
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
-        try
-        {
-            return parse.Invoke(configuration);
-        }
-        catch (InvalidSettingException e) when (e.Setting.StartsWith('-') || e.Setting.StartsWith('<'))
-        {
-            error.WriteLine($"error: {e.Message}");
-            return ExitCodes.Usage;
-        }
-        catch (EdgeTransferException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
-            {
-                error.WriteLine($"  because: {inner.Message}");
-            }
-
-            return ExitCodes.Failure;
-        }
-        catch (OperationCanceledException)
-        {
-            error.WriteLine("error: cancelled.");
-            return ExitCodes.Failure;
-        }
+        return ErrorFunnel.Run(() => parse.Invoke(configuration), error, Exits);
     }
+
+    // An invalid setting is a usage error when it names an option or argument; from a file it is a failure.
+    private static readonly FunnelExits Exits = new()
+    {
+        Usage = ExitCodes.Usage,
+        Failure = ExitCodes.Failure,
+        Cancelled = ExitCodes.Failure,
+        CancelledMessage = "error: cancelled.",
+        IsUsage = static e => e.Setting.StartsWith('-') || e.Setting.StartsWith('<'),
+    };
 
     private static RootCommand BuildRoot(CliConsole console)
     {
