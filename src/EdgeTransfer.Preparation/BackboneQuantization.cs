@@ -35,6 +35,7 @@ public static class BackboneQuantization
             Percentile = options.Percentile,
             Int4MinWeightCount = options.Int4MinWeights,
             Int4Rounding = options.Int4Rounding == "nearest" ? WeightRounding.Nearest : WeightRounding.MseScale,
+            Int4GroupSize = options.Int4GroupSize,
         };
 
         var images = CalibrationImages.Open(options, input, meanImage, log);
@@ -57,6 +58,7 @@ public static class BackboneQuantization
             RangeMethod = quantization.Method == CalibrationMethod.MinMax ? "minmax" : $"percentile:{quantization.Percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             Int4Weights = report.Int4Weights.Count,
             Int4Rounding = report.Int4Weights.Count == 0 ? null : options.Int4Rounding,
+            Int4GroupSize = report.Int4Weights.Count == 0 ? 0 : options.Int4GroupSize,
             FloatOps = [.. report.FloatOps.Select(f => $"{f.NodeName} ({f.OpType}): {f.Reason}")],
         }, report.Int4Weights);
     }

@@ -7,6 +7,7 @@ using EdgeTransfer.Artifacts.Preprocessing;
 using EdgeTransfer.Onnx.Anomaly;
 using EdgeTransfer.Onnx.Heads;
 using EdgeTransfer.Onnx.Model;
+using EdgeTransfer.Onnx.Quantization;
 using EdgeTransfer.Onnx.Surgery;
 using EdgeTransfer.Onnx.Tensors;
 using Google.Protobuf;
@@ -75,7 +76,7 @@ public static class BundlePreparer
         if (options.Quantize is { } quantize)
         {
             var result = BackboneQuantization.Run(patch.Model, spec.Input, meanImage, quantize, log);
-            var packed = Int4WeightPacking.TakeOut(result.Model, result.Int4Weights);
+            var packed = Int4WeightPacking.TakeOut(result.Model, result.Int4Weights, quantize.Int4GroupSize);
             writer.AddFile("backbone.int8.onnx", BundleRoles.BackboneInt8, result.Model.ToByteArray());
             if (packed.Count > 0)
             {

@@ -20,8 +20,11 @@ public static class PackedWeightsFile
     /// <summary>The layout version this library reads and writes.</summary>
     public const ushort FormatVersion = 1;
 
-    /// <summary>The largest value a 4-bit weight may hold (and its negation the smallest).</summary>
+    /// <summary>The largest 4-bit value (and its negation the smallest: the code of -8 is refused).</summary>
     public const int MaxValue = 7;
+
+    /// <summary>The largest group multiplier: 16 · 7 = 112 keeps every product an int8 value.</summary>
+    public const int MaxMultiplier = 16;
 
     private const int MaxRank = 8;
 
@@ -30,7 +33,7 @@ public static class PackedWeightsFile
     /// <summary>Writes <paramref name="tensors"/> packed.</summary>
     /// <param name="stream">Where to write.</param>
     /// <param name="tensors">The tensors, in the order they are stored.</param>
-    /// <exception cref="ArgumentException">A tensor has a value outside [-7, 7], a shape that does not match its values, or an empty name.</exception>
+    /// <exception cref="ArgumentException">A tensor's values are not m·q (m 1–16 per group, q in [-7, 7]), its shape does not match its values, or its name is empty.</exception>
     public static void Write(Stream stream, IReadOnlyList<Int4Tensor> tensors)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -42,7 +45,7 @@ public static class PackedWeightsFile
         writer.Write((ushort)tensors.Count);
         foreach (var tensor in tensors)
         {
-            Check(tensor);
+            CheckShape(tensor);
             var name = Encoding.UTF8.GetBytes(tensor.Name);
             writer.Write((ushort)name.Length);
             writer.Write(name);
@@ -52,14 +55,46 @@ public static class PackedWeightsFile
                 writer.Write(d);
             }
 
-            var packed = new byte[(tensor.Values.Length + 1) / 2];
-            for (var i = 0; i < tensor.Values.Length; i++)
+            writer.Write((uint)tensor.GroupSize);
+            var layout = new GroupLayout(tensor.Values.Length, (int)tensor.Dims[0], tensor.GroupSize);
+            var multipliers = new int[layout.Groups];
+            var codes = new sbyte[tensor.Values.Length];
+            for (var g = 0; g < layout.Groups; g++)
             {
-                // Low nibble first; a nibble is the value's two's complement in 4 bits.
-                packed[i / 2] |= (byte)((tensor.Values[i] & 0x0F) << (i % 2 * 4));
+                var (start, length) = layout.Range(g);
+                var group = tensor.Values.AsSpan(start, length);
+                multipliers[g] = Multiplier(group) ?? throw new ArgumentException($"Tensor '{tensor.Name}' has values {string.Join(", ", group.ToArray().Take(8))}… at {start} that are not m·q with one m from 1 to {(layout.Grouped ? MaxMultiplier : 1)} and q in [-{MaxValue}, {MaxValue}]; only 4-bit weights can be packed.", nameof(tensors));
+                for (var i = 0; i < length; i++)
+                {
+                    codes[start + i] = (sbyte)(group[i] / multipliers[g]);
+                }
             }
 
-            writer.Write(packed);
+            if (layout.Grouped)
+            {
+                writer.Write(PackNibbles(multipliers.Select(m => (sbyte)(m - 1)).ToArray()));
+            }
+
+            writer.Write(PackNibbles(codes));
+
+            int? Multiplier(ReadOnlySpan<sbyte> group)
+            {
+                for (var m = 1; m <= (layout.Grouped ? MaxMultiplier : 1); m++)
+                {
+                    var fits = true;
+                    foreach (var v in group)
+                    {
+                        fits &= v % m == 0 && Math.Abs(v / m) <= MaxValue;
+                    }
+
+                    if (fits)
+                    {
+                        return m;
+                    }
+                }
+
+                return null;
+            }
         }
     }
 
@@ -67,8 +102,8 @@ public static class PackedWeightsFile
     /// <param name="content">The whole file.</param>
     /// <param name="bundlePath">The bundle, for messages.</param>
     /// <param name="filePath">The file inside the bundle, for messages.</param>
-    /// <returns>The tensors with their int8 values.</returns>
-    /// <exception cref="BundleException">The file is truncated, has trailing bytes, an unknown magic or version, a bad shape or name, or a value of -8.</exception>
+    /// <returns>The tensors with their int8 values (m·q).</returns>
+    /// <exception cref="BundleException">The file is truncated, has trailing bytes, an unknown magic or version, a bad shape, name or group size, or a code of -8.</exception>
     public static IReadOnlyList<Int4Tensor> Read(ReadOnlySpan<byte> content, string bundlePath, string filePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(bundlePath);
@@ -87,58 +122,26 @@ public static class PackedWeightsFile
         }
 
         var count = BinaryPrimitives.ReadUInt16LittleEndian(content[6..]);
-        var at = 8;
-        var length = content.Length;
+        var reader = new SpanCursor(content, 8);
         var tensors = new List<Int4Tensor>(count);
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var t = 0; t < count; t++)
         {
-            string Where() => $"is truncated in tensor {t + 1} of {count} (byte {at} of {length})";
-            if (content.Length - at < 2)
+            var truncated = $"is truncated in tensor {t + 1} of {count}";
+            int nameLength = reader.TryUInt16(out var n) ? n : throw Bad(truncated);
+            if (nameLength == 0 || !reader.TryTake(nameLength, out var nameBytes))
             {
-                throw Bad(Where());
-            }
-
-            int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(content[at..]);
-            at += 2;
-            if (nameLength == 0 || content.Length - at < nameLength + 1)
-            {
-                throw Bad(nameLength == 0 ? $"has an empty name for tensor {t + 1}" : Where());
+                throw Bad(nameLength == 0 ? $"has an empty name for tensor {t + 1}" : truncated);
             }
 
             string name;
             try
             {
-                name = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content.Slice(at, nameLength));
+                name = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(nameBytes);
             }
             catch (DecoderFallbackException)
             {
                 throw Bad($"has a name that is not UTF-8 for tensor {t + 1}");
-            }
-
-            at += nameLength;
-            int rank = content[at++];
-            if (rank is < 1 or > MaxRank || content.Length - at < rank * 8)
-            {
-                throw Bad(rank is < 1 or > MaxRank ? $"gives tensor '{name}' rank {rank}, expected 1 to {MaxRank}" : Where());
-            }
-
-            var dims = new long[rank];
-            long values = 1;
-            for (var d = 0; d < rank; d++)
-            {
-                dims[d] = BinaryPrimitives.ReadInt64LittleEndian(content[at..]);
-                at += 8;
-                if (dims[d] is < 1 or > int.MaxValue || (values *= dims[d]) > Array.MaxLength)
-                {
-                    throw Bad($"gives tensor '{name}' the shape [{string.Join(",", dims.Take(d + 1))}…], which is not a positive shape of at most {Array.MaxLength} values");
-                }
-            }
-
-            var packedLength = (int)((values + 1) / 2);
-            if (content.Length - at < packedLength)
-            {
-                throw Bad($"is truncated in tensor '{name}': {content.Length - at} bytes left, its shape [{string.Join(",", dims)}] needs {packedLength}");
             }
 
             if (!names.Add(name))
@@ -146,16 +149,60 @@ public static class PackedWeightsFile
                 throw Bad($"holds tensor '{name}' twice");
             }
 
-            tensors.Add(new Int4Tensor(name, dims, Unpack(content.Slice(at, packedLength), (int)values, name, Bad)));
-            at += packedLength;
+            int rank = reader.TryTake(1, out var rankByte) ? rankByte[0] : throw Bad(truncated);
+            if (rank is < 1 or > MaxRank)
+            {
+                throw Bad($"gives tensor '{name}' rank {rank}, expected 1 to {MaxRank}");
+            }
+
+            var dims = new long[rank];
+            long values = 1;
+            for (var d = 0; d < rank; d++)
+            {
+                dims[d] = reader.TryInt64(out var dim) ? dim : throw Bad(truncated);
+                if (dims[d] is < 1 or > int.MaxValue || (values *= dims[d]) > Array.MaxLength)
+                {
+                    throw Bad($"gives tensor '{name}' the shape [{string.Join(",", dims.Take(d + 1))}…], which is not a positive shape of at most {Array.MaxLength} values");
+                }
+            }
+
+            var groupSize = reader.TryUInt32(out var g) ? g : throw Bad(truncated);
+            if (groupSize > int.MaxValue)
+            {
+                throw Bad($"gives tensor '{name}' group size {groupSize}");
+            }
+
+            var layout = new GroupLayout((int)values, (int)dims[0], (int)groupSize);
+            var multipliers = new sbyte[layout.Groups];
+            if (layout.Grouped)
+            {
+                multipliers = UnpackNibbles(Take(ref reader, (layout.Groups + 1) / 2, name, "multipliers"), layout.Groups, name, "multiplier", allowMinus8: true, Bad);
+            }
+
+            var codes = UnpackNibbles(Take(ref reader, (int)((values + 1) / 2), name, "values"), (int)values, name, "value", allowMinus8: false, Bad);
+            for (var group = 0; group < layout.Groups; group++)
+            {
+                // A stored multiplier nibble holds m − 1 as an unsigned 0–15.
+                var m = layout.Grouped ? (multipliers[group] & 0x0F) + 1 : 1;
+                var (start, length) = layout.Range(group);
+                for (var i = start; i < start + length; i++)
+                {
+                    codes[i] = (sbyte)(codes[i] * m);
+                }
+            }
+
+            tensors.Add(new Int4Tensor(name, dims, codes, (int)groupSize));
         }
 
-        if (at != content.Length)
+        if (reader.Remaining != 0)
         {
-            throw Bad($"has {content.Length - at} bytes after its last tensor");
+            throw Bad($"has {reader.Remaining} bytes after its last tensor");
         }
 
         return tensors;
+
+        ReadOnlySpan<byte> Take(ref SpanCursor cursor, int bytes, string name, string what) =>
+            cursor.TryTake(bytes, out var span) ? span : throw Bad($"is truncated in the {what} of tensor '{name}': {cursor.Remaining} bytes left, {bytes} needed");
     }
 
     /// <summary>
@@ -171,16 +218,28 @@ public static class PackedWeightsFile
     public static byte[] Expand(ReadOnlySpan<byte> model, ReadOnlySpan<byte> packed, string bundlePath, string filePath) =>
         InitializerAppender.Append(model, Read(packed, bundlePath, filePath));
 
-    private static sbyte[] Unpack(ReadOnlySpan<byte> packed, int count, string name, Func<string, BundleException> bad)
+    // Low nibble first; a nibble is the value's two's complement in 4 bits.
+    private static byte[] PackNibbles(sbyte[] values)
+    {
+        var packed = new byte[(values.Length + 1) / 2];
+        for (var i = 0; i < values.Length; i++)
+        {
+            packed[i / 2] |= (byte)((values[i] & 0x0F) << (i % 2 * 4));
+        }
+
+        return packed;
+    }
+
+    private static sbyte[] UnpackNibbles(ReadOnlySpan<byte> packed, int count, string name, string what, bool allowMinus8, Func<string, BundleException> bad)
     {
         var values = new sbyte[count];
         for (var i = 0; i < count; i++)
         {
             // Sign-extend the nibble: shift it to the top of a byte, then arithmetic-shift back.
             var value = (sbyte)((sbyte)(packed[i / 2] >> (i % 2 * 4) << 4) >> 4);
-            if (value < -MaxValue)
+            if (value < -MaxValue && !allowMinus8)
             {
-                throw bad($"holds -8 in tensor '{name}' at value {i}; 4-bit weights are symmetric, in [-7, 7]");
+                throw bad($"holds the code -8 in tensor '{name}' at {what} {i}; 4-bit weights are symmetric, in [-7, 7]");
             }
 
             values[i] = value;
@@ -188,25 +247,43 @@ public static class PackedWeightsFile
 
         if (count % 2 == 1 && packed[^1] >> 4 != 0)
         {
-            throw bad($"has a non-zero padding nibble at the end of tensor '{name}'");
+            throw bad($"has a non-zero padding nibble after the last {what} of tensor '{name}'");
         }
 
         return values;
     }
 
-    private static void Check(Int4Tensor tensor)
+    private static void CheckShape(Int4Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentException.ThrowIfNullOrEmpty(tensor.Name, nameof(tensor));
         if (tensor.Dims.Count is < 1 or > MaxRank || tensor.Dims.Any(d => d < 1)
-            || tensor.Dims.Aggregate(1L, (a, b) => a * b) != tensor.Values.Length)
+            || tensor.Dims.Aggregate(1L, (a, b) => a * b) != tensor.Values.Length || tensor.GroupSize < 0)
         {
-            throw new ArgumentException($"Tensor '{tensor.Name}' has shape [{string.Join(",", tensor.Dims)}] for {tensor.Values.Length} values; expected a positive shape of rank 1 to {MaxRank} with as many values.", nameof(tensor));
+            throw new ArgumentException($"Tensor '{tensor.Name}' has shape [{string.Join(",", tensor.Dims)}] for {tensor.Values.Length} values (group size {tensor.GroupSize}); expected a positive shape of rank 1 to {MaxRank} with as many values.", nameof(tensor));
         }
+    }
 
-        if (tensor.Values.Any(v => v is < -MaxValue or > MaxValue))
+    /// <summary>Groups of a tensor: each row (index of the first dimension) in runs of the group size, the last run of a row shorter.</summary>
+    private readonly record struct GroupLayout(int Count, int Rows, int GroupSize)
+    {
+        public bool Grouped => GroupSize > 0;
+
+        private int RowLength => Count / Rows;
+
+        private int PerRow => Grouped ? (RowLength + GroupSize - 1) / GroupSize : 1;
+
+        public int Groups => Grouped ? Rows * PerRow : 1;
+
+        public (int Start, int Length) Range(int group)
         {
-            throw new ArgumentException($"Tensor '{tensor.Name}' has values outside [-{MaxValue}, {MaxValue}]; only 4-bit weights can be packed.", nameof(tensor));
+            if (!Grouped)
+            {
+                return (0, Count);
+            }
+
+            var start = (group / PerRow * RowLength) + (group % PerRow * GroupSize);
+            return (start, Math.Min(GroupSize, ((group / PerRow) + 1) * RowLength - start));
         }
     }
 }

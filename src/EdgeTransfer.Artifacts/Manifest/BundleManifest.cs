@@ -368,12 +368,12 @@ public sealed record BundleManifest
             throw error("quantization.rangeMethod", "expected how ranges were taken, such as \"minmax\", got an empty text.");
         }
 
-        var int4Valid = q.Int4Weights == 0
-            ? q.Int4Rounding is null
-            : q.Int4Weights > 0 && q.Int4Rounding is "mse" or "nearest" && FormatVersion >= PackedWeightsFormatVersion;
+        var int4Valid = q.Int4GroupSize >= 0 && (q.Int4Weights == 0
+            ? q.Int4Rounding is null && q.Int4GroupSize == 0
+            : q.Int4Weights > 0 && q.Int4Rounding is "mse" or "nearest" && FormatVersion >= PackedWeightsFormatVersion);
         if (!int4Valid)
         {
-            throw error("quantization.int4Weights", $"expected 0 without int4Rounding, or a positive count with int4Rounding \"mse\" or \"nearest\" (format {PackedWeightsFormatVersion} or newer), got {q.Int4Weights} and {(q.Int4Rounding is null ? "no int4Rounding" : $"\"{q.Int4Rounding}\"")} in format {FormatVersion}.");
+            throw error("quantization.int4Weights", $"expected 0 without int4Rounding, or a positive count with int4Rounding \"mse\" or \"nearest\" (format {PackedWeightsFormatVersion} or newer), got {q.Int4Weights} (group size {q.Int4GroupSize}) and {(q.Int4Rounding is null ? "no int4Rounding" : $"\"{q.Int4Rounding}\"")} in format {FormatVersion}.");
         }
 
         for (var i = 0; i < q.FloatOps.Count; i++)

@@ -37,8 +37,8 @@ public sealed class QuantizationOptions
     /// </summary>
     public int Int4GroupSize { get; init; }
 
-    /// <summary>How the scales of 4-bit weights are chosen (default <see cref="WeightRounding.MseScale"/>).</summary>
-    public WeightRounding Int4Rounding { get; init; } = WeightRounding.MseScale;
+    /// <summary>How the scales of 4-bit weights are chosen (default <see cref="WeightRounding.Nearest"/>, which measured better on ResNet18: docs/benchmarks.md).</summary>
+    public WeightRounding Int4Rounding { get; init; } = WeightRounding.Nearest;
 
     /// <summary>How activation ranges are calibrated (default <see cref="CalibrationMethod.MinMax"/>).</summary>
     public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;

@@ -35,8 +35,8 @@ public sealed class BackboneBenchmarkOptions
     /// <summary>Values per shared 4-bit step (a whole multiple of the channel scale); 0 (default) for one step per channel.</summary>
     public int Int4GroupSize { get; init; }
 
-    /// <summary>How the scales of 4-bit weights are chosen; default the squared-error search.</summary>
-    public WeightRounding Int4Rounding { get; init; } = WeightRounding.MseScale;
+    /// <summary>How the scales of 4-bit weights are chosen; default round to nearest.</summary>
+    public WeightRounding Int4Rounding { get; init; } = WeightRounding.Nearest;
 
     /// <summary>The batch sizes whose latency is timed; default 1 and 8.</summary>
     public IReadOnlyList<int> BatchSizes { get; init; } = [1, 8];

@@ -64,7 +64,7 @@ internal static class BenchCommand
         var headEpochs = Defaulted<int>("--head-epochs", "Epochs of the linear heads trained on float and on int8 features.", defaults.HeadEpochs);
         var seed = Defaulted<int>("--seed", "Seed of the synthetic images and the heads.", defaults.Seed);
         var int4 = Defaulted<long>("--int4-min-weights", "Conv weights with at least this many values get 4-bit weights in the int8 backbone (ResNet18's 512×512×3×3: 2359296); 0 for none.", defaults.Int4MinWeightCount);
-        var rounding = Defaulted<string>("--int4-rounding", "Scales of 4-bit weights: 'mse' (squared-error search) or 'nearest'.", "mse");
+        var rounding = Defaulted<string>("--int4-rounding", "Scales of 4-bit weights: 'nearest' or 'mse' (squared-error search).", "nearest");
         var groups = Defaulted<int>("--int4-group-size", "4-bit weights in runs of this many values share a step (a multiple 1–16 of the channel scale); 0 for one step per channel.", defaults.Int4GroupSize);
         var json = JsonOption("machine, figures, targets, met/missed");
 
