@@ -46,7 +46,7 @@ public sealed class Int4WeightsTests
 
         Assert.DoesNotContain(report.Int4Weights, n => n.StartsWith("conv1", StringComparison.Ordinal));
         Assert.True(optimized.AllConvolutionsInteger, TinyModelEndToEndTests.Describe(optimized));
-        AssertClose(model, result.Quantization.Model, 0.97);
+        AssertClose(model, result.Quantization.Model, 0.95);
     }
 
     [Fact]
@@ -102,6 +102,42 @@ public sealed class Int4WeightsTests
         using var actual = new Microsoft.ML.OnnxRuntime.InferenceSession(restored, options2);
         var batch = TinyModels.Batches(1, 4, seed: 99).Single();
         Assert.Equal(OrtHelper.Run(expected, batch).SelectMany(r => r), OrtHelper.Run(actual, batch).SelectMany(r => r));
+    }
+
+    /// <summary>
+    /// Why 4-bit weights are expanded to int8 rather than shipped as ONNX INT4: ORT 1.31's CPU provider does not fuse a
+    /// DequantizeLinear of int4 weights into QLinearConv, so such a Conv runs in float. Fails when ORT learns it.
+    /// </summary>
+    [Fact]
+    public void OnnxInt4DequantizeLinear_IsNotFusedIntoAnInt8Conv_ByThisOnnxRuntime()
+    {
+        // Given the tiny net quantized with 4-bit values, its conv3 weight stored as ONNX INT4 (opset 21)
+        var model = StaticQuantizer.Quantize(TinyModels.ResidualNet(), TinyModels.Batches(4, 4, seed: 11), new QuantizationOptions { Int4MinWeightCount = LargeConvs }).Quantization.Model;
+        model.OpsetImport[0].Version = 21;
+        var weight = model.Graph.Initializer.Single(i => i.Name == "conv3.weight_quantized");
+        var zeroPoint = model.Graph.Initializer.Single(i => i.Name == "conv3.weight_zero_point");
+        var packed = new byte[(weight.RawData.Length + 1) / 2];
+        var values = MemoryMarshal.Cast<byte, sbyte>(weight.RawData.Span);
+        for (var i = 0; i < values.Length; i++)
+        {
+            packed[i / 2] |= (byte)((values[i] & 0x0F) << (i % 2 * 4));
+        }
+
+        const int Int4 = 22; // TensorProto.DataType.INT4 (ONNX 1.16)
+        weight.DataType = Int4;
+        weight.RawData = ByteString.CopyFrom(packed);
+        zeroPoint.DataType = Int4;
+        zeroPoint.RawData = ByteString.CopyFrom(new byte[(zeroPoint.RawData.Length + 1) / 2]);
+
+        // When ORT optimizes it
+        using var dir = new TempDirectory();
+        var path = dir.Combine("int4.onnx");
+        File.WriteAllBytes(path, model.ToByteArray());
+        var optimized = OptimizedGraphInspector.Inspect(path, dir.Combine("int4.optimized.onnx"));
+
+        // Then that Conv is left as DequantizeLinear → float Conv
+        Assert.Equal(1, optimized.FloatConvCount);
+        Assert.Equal(3, optimized.IntegerConvCount);
     }
 
     private static sbyte[] Int8Values(ModelProto model, string name) =>
