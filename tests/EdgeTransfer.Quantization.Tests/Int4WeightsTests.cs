@@ -46,7 +46,7 @@ public sealed class Int4WeightsTests
 
         Assert.DoesNotContain(report.Int4Weights, n => n.StartsWith("conv1", StringComparison.Ordinal));
         Assert.True(optimized.AllConvolutionsInteger, TinyModelEndToEndTests.Describe(optimized));
-        AssertClose(model, result.Quantization.Model, 0.95);
+        TinyModelEndToEndTests.AssertClose(model, result.Quantization.Model, 0.95);
     }
 
     [Fact]
@@ -154,21 +154,5 @@ public sealed class Int4WeightsTests
         var scales = TensorProtos.ToFloats(quantized.Graph.Initializer.Single(i => i.Name == weight + "_scale"));
         var perChannel = w.Length / scales.Length;
         return w.Select((v, k) => Math.Pow(v - (q[k] * (double)scales[k / perChannel]), 2)).Sum();
-    }
-
-    private static void AssertClose(ModelProto floatModel, ModelProto quantized, double minCosine)
-    {
-        using var f = OrtHelper.Session(floatModel);
-        using var q = OrtHelper.Session(quantized);
-        foreach (var batch in TinyModels.Batches(2, 4, seed: 99))
-        {
-            var expected = OrtHelper.Run(f, batch);
-            var actual = OrtHelper.Run(q, batch);
-            for (var i = 0; i < expected.Length; i++)
-            {
-                var cosine = OrtHelper.Cosine(expected[i], actual[i]);
-                Assert.True(cosine >= minCosine, $"cosine {cosine:F4} < {minCosine}");
-            }
-        }
     }
 }
