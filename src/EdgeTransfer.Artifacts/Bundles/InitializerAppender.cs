@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
 namespace EdgeTransfer.Artifacts.Bundles;
 
 /// <summary>
@@ -20,51 +23,75 @@ internal static class InitializerAppender
 
     public static byte[] Append(ReadOnlySpan<byte> model, IReadOnlyList<Int4Tensor> tensors)
     {
-        var graph = new MemoryStream();
-        foreach (var tensor in tensors)
+        // Sizes first, so that the whole model is written once into an array of its exact length (the weights are 12 MB).
+        var tensorSizes = tensors.Select(TensorSize).ToArray();
+        var graphSize = tensorSizes.Sum(s => FieldSize(GraphInitializer, s));
+        var output = new byte[model.Length + FieldSize(ModelGraph, graphSize)];
+        model.CopyTo(output);
+        var at = model.Length;
+        WriteHeader(output, ref at, ModelGraph, graphSize);
+        for (var t = 0; t < tensors.Count; t++)
         {
-            WriteLengthDelimited(graph, GraphInitializer, Tensor(tensor));
+            var tensor = tensors[t];
+            WriteHeader(output, ref at, GraphInitializer, tensorSizes[t]);
+            foreach (var d in tensor.Dims)
+            {
+                WriteVarint(output, ref at, Tag(TensorDims, VarintWire));
+                WriteVarint(output, ref at, (ulong)d);
+            }
+
+            WriteVarint(output, ref at, Tag(TensorDataType, VarintWire));
+            WriteVarint(output, ref at, Int8DataType);
+            var name = Encoding.UTF8.GetBytes(tensor.Name);
+            WriteHeader(output, ref at, TensorName, name.Length);
+            name.CopyTo(output, at);
+            at += name.Length;
+            WriteHeader(output, ref at, TensorRawData, tensor.Values.Length);
+            MemoryMarshal.AsBytes(tensor.Values.AsSpan()).CopyTo(output.AsSpan(at));
+            at += tensor.Values.Length;
         }
 
-        using var output = new MemoryStream(model.Length + (int)graph.Length + 16);
-        output.Write(model);
-        WriteLengthDelimited(output, ModelGraph, graph.ToArray());
-        return output.ToArray();
+        return output;
     }
 
-    private static byte[] Tensor(Int4Tensor tensor)
+    private static long TensorSize(Int4Tensor tensor) =>
+        tensor.Dims.Sum(d => 1 + VarintSize((ulong)d))
+        + 1 + VarintSize(Int8DataType)
+        + FieldSize(TensorName, Encoding.UTF8.GetByteCount(tensor.Name))
+        + FieldSize(TensorRawData, tensor.Values.Length);
+
+    // A length-delimited field: its tag (one byte for field numbers below 16), the length as a varint, the content.
+    private static int FieldSize(int field, long contentLength) =>
+        checked(VarintSize(Tag(field, LengthWire)) + VarintSize((ulong)contentLength) + (int)contentLength);
+
+    private static int VarintSize(ulong value)
     {
-        using var stream = new MemoryStream(tensor.Values.Length + 256);
-        foreach (var d in tensor.Dims)
+        var size = 1;
+        while (value >= 0x80)
         {
-            WriteVarint(stream, Tag(TensorDims, VarintWire));
-            WriteVarint(stream, (ulong)d);
+            value >>= 7;
+            size++;
         }
 
-        WriteVarint(stream, Tag(TensorDataType, VarintWire));
-        WriteVarint(stream, Int8DataType);
-        WriteLengthDelimited(stream, TensorName, System.Text.Encoding.UTF8.GetBytes(tensor.Name));
-        WriteLengthDelimited(stream, TensorRawData, System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.Values.AsSpan()));
-        return stream.ToArray();
+        return size;
     }
 
     private static ulong Tag(int field, int wireType) => ((ulong)field << 3) | (uint)wireType;
 
-    private static void WriteLengthDelimited(Stream stream, int field, ReadOnlySpan<byte> content)
+    private static void WriteHeader(byte[] output, ref int at, int field, long contentLength)
     {
-        WriteVarint(stream, Tag(field, LengthWire));
-        WriteVarint(stream, (ulong)content.Length);
-        stream.Write(content);
+        WriteVarint(output, ref at, Tag(field, LengthWire));
+        WriteVarint(output, ref at, (ulong)contentLength);
     }
 
-    private static void WriteVarint(Stream stream, ulong value)
+    private static void WriteVarint(byte[] output, ref int at, ulong value)
     {
         while (value >= 0x80)
         {
-            stream.WriteByte((byte)(value | 0x80));
+            output[at++] = (byte)(value | 0x80);
             value >>= 7;
         }
 
-        stream.WriteByte((byte)value);
+        output[at++] = (byte)value;
     }
 }

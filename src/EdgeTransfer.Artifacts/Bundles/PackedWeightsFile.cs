@@ -180,14 +180,14 @@ public static class PackedWeightsFile
             }
 
             var codes = UnpackNibbles(Take(ref reader, (int)((values + 1) / 2), name, "values"), (int)values, name, "value", allowMinus8: false, Bad);
-            for (var group = 0; group < layout.Groups; group++)
+            for (var group = 0; layout.Grouped && group < layout.Groups; group++)
             {
                 // A stored multiplier nibble holds m − 1 as an unsigned 0–15.
-                var m = layout.Grouped ? (multipliers[group] & 0x0F) + 1 : 1;
+                var m = (sbyte)((multipliers[group] & 0x0F) + 1);
                 var (start, length) = layout.Range(group);
-                for (var i = start; i < start + length; i++)
+                foreach (ref var code in codes.AsSpan(start, length))
                 {
-                    codes[i] = (sbyte)(codes[i] * m);
+                    code *= m;
                 }
             }
 
@@ -233,21 +233,29 @@ public static class PackedWeightsFile
     private static sbyte[] UnpackNibbles(ReadOnlySpan<byte> packed, int count, string name, string what, bool allowMinus8, Func<string, BundleException> bad)
     {
         var values = new sbyte[count];
-        for (var i = 0; i < count; i++)
+        var minus8 = false;
+        for (var j = 0; j < count / 2; j++)
         {
-            // Sign-extend the nibble: shift it to the top of a byte, then arithmetic-shift back.
-            var value = (sbyte)((sbyte)(packed[i / 2] >> (i % 2 * 4) << 4) >> 4);
-            if (value < -MaxValue && !allowMinus8)
-            {
-                throw bad($"holds the code -8 in tensor '{name}' at {what} {i}; 4-bit weights are symmetric, in [-7, 7]");
-            }
-
-            values[i] = value;
+            // Sign-extend each nibble: move it to the top of a byte, then arithmetic-shift back.
+            var b = packed[j];
+            values[2 * j] = (sbyte)((sbyte)(b << 4) >> 4);
+            values[(2 * j) + 1] = (sbyte)((sbyte)b >> 4);
+            minus8 |= (b & 0x0F) == 0x08 || (b & 0xF0) == 0x80;
         }
 
-        if (count % 2 == 1 && packed[^1] >> 4 != 0)
+        if (count % 2 == 1)
         {
-            throw bad($"has a non-zero padding nibble after the last {what} of tensor '{name}'");
+            values[^1] = (sbyte)((sbyte)(packed[^1] << 4) >> 4);
+            minus8 |= (packed[^1] & 0x0F) == 0x08;
+            if (packed[^1] >> 4 != 0)
+            {
+                throw bad($"has a non-zero padding nibble after the last {what} of tensor '{name}'");
+            }
+        }
+
+        if (minus8 && !allowMinus8)
+        {
+            throw bad($"holds the code -8 in tensor '{name}' at {what} {Array.IndexOf(values, (sbyte)-8)}; 4-bit weights are symmetric, in [-7, 7]");
         }
 
         return values;
