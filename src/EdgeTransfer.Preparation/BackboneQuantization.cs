@@ -33,13 +33,16 @@ public static class BackboneQuantization
             ActivationType = options.ActivationType == "int8" ? ActivationType.Int8 : ActivationType.UInt8,
             Method = options.Method == "minmax" ? CalibrationMethod.MinMax : CalibrationMethod.Percentile,
             Percentile = options.Percentile,
+            Int4MinWeightCount = options.Int4MinWeights,
+            Int4Rounding = options.Int4Rounding == "nearest" ? WeightRounding.Nearest : WeightRounding.MseScale,
+            Int4GroupSize = options.Int4GroupSize,
         };
 
         var images = CalibrationImages.Open(options, input, meanImage, log);
         var result = StaticQuantizer.Quantize(backbone, images.Batches(), quantization);
         var report = result.Quantization.Report;
         log($"quantize   {result.Calibration.ImagesUsed} calibration images ({images.Description}), {images.SkippedCount} skipped; " +
-            $"{report.QuantizedNodeCount} nodes int8, {report.AbsorbedReluCount} Relu absorbed, float ops: {(report.FloatOps.Count == 0 ? "none" : string.Join(", ", report.FloatOps.Select(f => f.OpType)))}");
+            $"{report.QuantizedNodeCount} nodes int8 ({report.Int4Weights.Count} with 4-bit weights), {report.AbsorbedReluCount} Relu absorbed, float ops: {(report.FloatOps.Count == 0 ? "none" : string.Join(", ", report.FloatOps.Select(f => f.OpType)))}");
         foreach (var line in SkippedImageSummary.Lines(images.Skipped))
         {
             log($"  skipped  {line}");
@@ -53,7 +56,10 @@ public static class BackboneQuantization
             PerChannel = quantization.PerChannel,
             CalibrationCount = result.Calibration.ImagesUsed,
             RangeMethod = quantization.Method == CalibrationMethod.MinMax ? "minmax" : $"percentile:{quantization.Percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            Int4Weights = report.Int4Weights.Count,
+            Int4Rounding = report.Int4Weights.Count == 0 ? null : options.Int4Rounding,
+            Int4GroupSize = report.Int4Weights.Count == 0 ? 0 : options.Int4GroupSize,
             FloatOps = [.. report.FloatOps.Select(f => $"{f.NodeName} ({f.OpType}): {f.Reason}")],
-        });
+        }, report.Int4Weights);
     }
 }

@@ -7,6 +7,7 @@ using EdgeTransfer.Artifacts.Preprocessing;
 using EdgeTransfer.Onnx.Anomaly;
 using EdgeTransfer.Onnx.Heads;
 using EdgeTransfer.Onnx.Model;
+using EdgeTransfer.Onnx.Quantization;
 using EdgeTransfer.Onnx.Surgery;
 using EdgeTransfer.Onnx.Tensors;
 using Google.Protobuf;
@@ -75,7 +76,14 @@ public static class BundlePreparer
         if (options.Quantize is { } quantize)
         {
             var result = BackboneQuantization.Run(patch.Model, spec.Input, meanImage, quantize, log);
+            var packed = Int4WeightPacking.TakeOut(result.Model, result.Int4Weights, quantize.Int4GroupSize);
             writer.AddFile("backbone.int8.onnx", BundleRoles.BackboneInt8, result.Model.ToByteArray());
+            if (packed.Count > 0)
+            {
+                var file = writer.AddFile(PackedWeightsFile.DefaultFileName, BundleRoles.PackedWeights, stream => PackedWeightsFile.Write(stream, packed));
+                log($"  packed   {packed.Count} 4-bit weights ({packed.Sum(t => (long)t.Values.Length):N0} values) into {file.Path}, {file.Bytes:N0} bytes");
+            }
+
             quantization = result.Info;
         }
 

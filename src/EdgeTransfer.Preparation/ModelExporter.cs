@@ -44,7 +44,8 @@ public static class ModelExporter
         var checkpoint = checkpointPath is null ? bundle.ReadCheckpoint() : CheckpointFile.Read(checkpointPath);
         CheckHead(manifest, checkpoint, checkpointPath ?? bundle.GetPath(BundleRoles.Checkpoint));
 
-        var backbone = OnnxModelFile.Load(backbonePath!);
+        // Through the bundle: a backbone with packed 4-bit weights (format 3) gets them back as int8 initializers.
+        var backbone = OnnxModelFile.Load(bundle.ReadBackbone(role), backbonePath!);
         var architecture = manifest.Head.Kind == HeadKind.Linear ? HeadArchitecture.Linear : HeadArchitecture.Mlp(manifest.Head.Hidden);
         var head = HeadGraphs.Inference(architecture, manifest.Features.Size, manifest.Classes.Count);
         var bindings = checkpoint.Parameters

@@ -23,6 +23,18 @@ public sealed class QuantizeOptions
     /// <summary><c>uint8</c> (U8S8, default: what x86-64 fuses fastest) or <c>int8</c> (S8S8).</summary>
     public string ActivationType { get; init; } = "uint8";
 
+    /// <summary>
+    /// Conv weights with at least this many values get 4-bit weights, stored packed in the bundle (role
+    /// <c>packed-weights</c>) and put back as int8 initializers when the backbone is loaded; 0 for none.
+    /// </summary>
+    public long Int4MinWeights { get; init; }
+
+    /// <summary>4-bit weights in runs of this many values share a step, a multiple 1–16 of the channel's scale; 0 for one step per channel.</summary>
+    public int Int4GroupSize { get; init; }
+
+    /// <summary>How 4-bit weight scales are chosen: <c>nearest</c> (default; measured better on ResNet18) or <c>mse</c> (squared-error search).</summary>
+    public string Int4Rounding { get; init; } = "nearest";
+
     /// <summary>Also keep the float backbone in the bundle.</summary>
     public bool KeepFloat { get; init; } = true;
 
@@ -46,6 +58,21 @@ public sealed class QuantizeOptions
         if (ActivationType is not ("uint8" or "int8"))
         {
             throw new InvalidSettingException("--activations", $"'{ActivationType}' is not an activation type; use 'uint8' (U8S8, fastest on x86-64) or 'int8' (S8S8).");
+        }
+
+        if (Int4MinWeights < 0)
+        {
+            throw new InvalidSettingException("--int4-min-weights", $"{Int4MinWeights} is negative; give the smallest Conv weight (in values) to store in 4 bits, or 0 for none.");
+        }
+
+        if (Int4GroupSize is < 0 or > 65_536)
+        {
+            throw new InvalidSettingException("--int4-group-size", $"{Int4GroupSize} is outside 0–65536; give the values per shared 4-bit step (such as 32), or 0 for one step per channel.");
+        }
+
+        if (Int4Rounding is not ("mse" or "nearest"))
+        {
+            throw new InvalidSettingException("--int4-rounding", $"'{Int4Rounding}' is not a rounding; use 'mse' (squared-error scale search) or 'nearest'.");
         }
 
         if (MaxImages is < 1 or > 10_000)

@@ -202,7 +202,7 @@ public class BundleReaderTests
         var error = Assert.Throws<BundleException>(() => BundleReader.Open(dir));
 
         // Then the versions are named with advice
-        Assert.Contains("format version 3; this software reads versions 1 to 2. Update the device software", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("format version 4; this software reads versions 1 to 3. Update the device software", error.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

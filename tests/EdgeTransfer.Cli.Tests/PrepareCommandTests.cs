@@ -1,5 +1,6 @@
 using EdgeTransfer.Artifacts.Bundles;
 using EdgeTransfer.Artifacts.Manifest;
+using EdgeTransfer.Runtime.Loading;
 using EdgeTransfer.Testing;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -46,6 +47,46 @@ public class PrepareCommandTests : IClassFixture<PreparedBundleFixture>
             Assert.True(problem is null, $"{Path.GetFileName(file)}: {problem}");
             Assert.NotEmpty(session.OutputMetadata);
         }
+    }
+
+    [Fact]
+    public void Prepare_WithInt4Weights_PacksThem_AndTheDeviceBackboneTracksTheInt8One()
+    {
+        // Given a second bundle prepared like the fixture's, with the five 512×512×3×3 weights 4-bit in groups of 32
+        var directory = _bundle.Combine("int4");
+        var result = CliRunner.Run("prepare", "--classes", "good,scratch,dent", "--quantize", "int8", "--no-float", "--calibration-images", "16",
+            "--int4-min-weights", "2359296", "--int4-group-size", "32", "--out", directory);
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        // When both INT8 backbones run through the device's loader on the same input
+        var packed = DeviceBundle.Open(directory, BackboneChoice.Quantized);
+        var plain = DeviceBundle.Open(_bundle.BundleDirectory, BackboneChoice.Quantized);
+        using var packedSession = packed.CreateBackbone();
+        using var plainSession = plain.CreateBackbone();
+        var random = new Random(3);
+        var input = Enumerable.Range(0, packedSession.ValuesPerImage).Select(_ => (float)((random.NextDouble() * 255) - 120)).ToArray();
+        input.CopyTo(packedSession.Input);
+        input.CopyTo(plainSession.Input);
+        var actual = packedSession.Run().ToArray();
+        var expected = plainSession.Run().ToArray();
+
+        // Then the bundle is format 3 with the packed file (4 + 4/32 bits per weight) and a backbone file without those
+        // weights, and the features agree with the plain INT8 backbone's
+        var manifest = packed.Manifest;
+        Assert.Equal(3, manifest.FormatVersion);
+        Assert.Equal(5, manifest.Quantization!.Int4Weights);
+        Assert.Equal(32, manifest.Quantization.Int4GroupSize);
+        var packedFile = manifest.FindFile(BundleRoles.PackedWeights)!;
+        Assert.InRange(packedFile.Bytes, 5 * 2_359_296 * 33 / 64, (5 * 2_359_296 * 33 / 64) + 10_000);
+        Assert.True(manifest.FindFile(BundleRoles.BackboneInt8)!.Bytes < 5_000_000, "the 4-bit weights are still in backbone.int8.onnx");
+        Assert.Contains("packed   5 4-bit weights", result.Output, StringComparison.Ordinal);
+        double dot = 0, a2 = 0, b2 = 0;
+        for (var i = 0; i < actual.Length; i++)
+        {
+            (dot, a2, b2) = (dot + ((double)actual[i] * expected[i]), a2 + ((double)actual[i] * actual[i]), b2 + ((double)expected[i] * expected[i]));
+        }
+
+        Assert.True(dot / Math.Sqrt(a2 * b2) >= 0.98, $"cosine {dot / Math.Sqrt(a2 * b2):F4} to the plain INT8 features");
     }
 
     [Theory]

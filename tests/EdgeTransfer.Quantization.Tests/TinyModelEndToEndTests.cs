@@ -83,7 +83,7 @@ public sealed class TinyModelEndToEndTests
     internal static string Describe(OptimizedGraphReport report) =>
         string.Join(", ", report.OperatorCounts.Select(kv => $"{kv.Key}×{kv.Value}"));
 
-    private static void AssertClose(ModelProto floatModel, ModelProto quantized, double minCosine)
+    internal static void AssertClose(ModelProto floatModel, ModelProto quantized, double minCosine)
     {
         using var f = OrtHelper.Session(floatModel);
         using var q = OrtHelper.Session(quantized);

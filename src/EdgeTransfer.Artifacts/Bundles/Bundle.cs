@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using EdgeTransfer.Artifacts.Checkpoints;
+using EdgeTransfer.Artifacts.IO;
 using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Artifacts.Preprocessing;
 
@@ -46,6 +47,50 @@ public sealed class Bundle
     /// <param name="role">A role from <see cref="BundleRoles"/>.</param>
     /// <param name="path">The full path, when found.</param>
     public bool TryGetPath(string role, [NotNullWhen(true)] out string? path) => _paths.TryGetValue(role, out path);
+
+    /// <summary>
+    /// Reads the file with <paramref name="role"/> once and checks the SHA-256 of the very bytes returned against the
+    /// verified manifest, so that what is loaded is what was verified even if the directory changed since.
+    /// </summary>
+    /// <param name="role">A role from <see cref="BundleRoles"/>.</param>
+    /// <returns>The file's bytes.</returns>
+    /// <exception cref="BundleException">The bundle has no such file, or it cannot be read, or it changed after it was verified.</exception>
+    public byte[] ReadVerified(string role)
+    {
+        var file = Manifest.FindFile(role) ?? throw new BundleException(DisplayName, null, $"it has no file with role \"{role}\".");
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(GetPath(role));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BundleException(DisplayName, file.Path, $"cannot be read: {ex.Message}", ex);
+        }
+
+        var actual = Sha256.OfBytes(bytes);
+        if (actual != file.Sha256)
+        {
+            throw new BundleException(DisplayName, file.Path, $"changed after the bundle was verified: sha256 {Sha256.Abbreviate(actual)}, manifest says {Sha256.Abbreviate(file.Sha256)}; re-copy the bundle.");
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// Reads the backbone with <paramref name="role"/> as ONNX Runtime loads it (verified like <see cref="ReadVerified"/>): the
+    /// INT8 backbone of a bundle with <see cref="BundleRoles.PackedWeights"/> gets its 4-bit weights put back as int8 initializers.
+    /// </summary>
+    /// <param name="role"><see cref="BundleRoles.Backbone"/> or <see cref="BundleRoles.BackboneInt8"/>.</param>
+    /// <returns>The serialized ONNX model.</returns>
+    /// <exception cref="BundleException">A file is missing, changed since it was verified, or the packed weights are not valid.</exception>
+    public byte[] ReadBackbone(string role)
+    {
+        var model = ReadVerified(role);
+        return role == BundleRoles.BackboneInt8 && Manifest.FindFile(BundleRoles.PackedWeights) is { } packed
+            ? PackedWeightsFile.Expand(model, ReadVerified(BundleRoles.PackedWeights), DisplayName, packed.Path)
+            : model;
+    }
 
     /// <summary>Reads the bundle's checkpoint (the initial head).</summary>
     /// <exception cref="CheckpointException">The checkpoint is damaged.</exception>

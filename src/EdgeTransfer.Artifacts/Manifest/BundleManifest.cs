@@ -19,8 +19,11 @@ public sealed record BundleManifest
     /// <summary>The file name of the manifest inside a bundle.</summary>
     public const string FileName = "manifest.json";
 
-    /// <summary>The format version this library writes (2 added <see cref="PatchFeatures"/>).</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>The format version this library writes (2 added <see cref="PatchFeatures"/>, 3 the packed 4-bit weights of <see cref="BundleRoles.PackedWeights"/>).</summary>
+    public const int CurrentFormatVersion = 3;
+
+    /// <summary>The first format version with <see cref="BundleRoles.PackedWeights"/>.</summary>
+    public const int PackedWeightsFormatVersion = 3;
 
     /// <summary>The oldest format version this library still reads (format 1 has no patch features).</summary>
     public const int OldestFormatVersion = 1;
@@ -365,6 +368,14 @@ public sealed record BundleManifest
             throw error("quantization.rangeMethod", "expected how ranges were taken, such as \"minmax\", got an empty text.");
         }
 
+        var int4Valid = q.Int4GroupSize >= 0 && (q.Int4Weights == 0
+            ? q.Int4Rounding is null && q.Int4GroupSize == 0
+            : q.Int4Weights > 0 && q.Int4Rounding is "mse" or "nearest" && FormatVersion >= PackedWeightsFormatVersion);
+        if (!int4Valid)
+        {
+            throw error("quantization.int4Weights", $"expected 0 without int4Rounding, or a positive count with int4Rounding \"mse\" or \"nearest\" (format {PackedWeightsFormatVersion} or newer), got {q.Int4Weights} (group size {q.Int4GroupSize}) and {(q.Int4Rounding is null ? "no int4Rounding" : $"\"{q.Int4Rounding}\"")} in format {FormatVersion}.");
+        }
+
         for (var i = 0; i < q.FloatOps.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(q.FloatOps[i]))
@@ -428,6 +439,10 @@ public sealed record BundleManifest
         }
 
         ValidateMeanImageFile(error);
+        if (roles.Contains(BundleRoles.PackedWeights) && (FormatVersion < PackedWeightsFormatVersion || !roles.Contains(BundleRoles.BackboneInt8)))
+        {
+            throw error("files", $"lists a file with role \"{BundleRoles.PackedWeights}\", which needs formatVersion {PackedWeightsFormatVersion} or newer (this is {FormatVersion}) and a file with role \"{BundleRoles.BackboneInt8}\" to expand into.");
+        }
     }
 
     // "x" and "x/y" cannot both be files: unpacking or copying such a bundle would fail half-way.

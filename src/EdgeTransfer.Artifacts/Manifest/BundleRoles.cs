@@ -30,6 +30,12 @@ public static class BundleRoles
     /// <summary>The anomaly model's per-frame work as an ONNX graph (embedding and nearest-bank distances; docs/anomaly.md). Optional: without it the device scores in managed code.</summary>
     public const string AnomalyScoring = "anomaly-scoring";
 
+    /// <summary>
+    /// The INT8 backbone's 4-bit weights, two to a byte (format 3, <see cref="Bundles.PackedWeightsFile"/>): taken out of
+    /// the <see cref="BackboneInt8"/> file and put back when the backbone is loaded. Optional.
+    /// </summary>
+    public const string PackedWeights = "packed-weights";
+
     /// <summary>The roles every bundle has (and at least one of <see cref="Backbone"/> and <see cref="BackboneInt8"/>).</summary>
     public static IReadOnlyList<string> Required { get; } = [TrainingModel, OptimizerModel, EvalModel, InferenceModel, Checkpoint];
 

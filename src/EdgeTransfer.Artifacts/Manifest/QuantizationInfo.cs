@@ -21,6 +21,15 @@ public sealed record QuantizationInfo
     /// <summary>How ranges were taken from the calibration data (<c>minmax</c>, <c>percentile-99.99</c> …).</summary>
     public required string RangeMethod { get; init; }
 
+    /// <summary>How many Conv weights hold 4-bit values ([-7, 7]) in their int8 initializers (format 3; 0 for none).</summary>
+    public int Int4Weights { get; init; }
+
+    /// <summary>How the scales of the 4-bit weights were chosen (<c>mse</c> or <c>nearest</c>), or null without them.</summary>
+    public string? Int4Rounding { get; init; }
+
+    /// <summary>Values that share one 4-bit step (a multiple 1–16 of the channel scale), or 0 for one step per channel.</summary>
+    public int Int4GroupSize { get; init; }
+
     /// <summary>The operator types left in float on purpose (may be empty).</summary>
     public IReadOnlyList<string> FloatOps { get; init; } = [];
 }

@@ -23,6 +23,7 @@ internal sealed class QdqRewriter
     private readonly HashSet<string> _replacedInitializers = new(StringComparer.Ordinal);
     private readonly List<NodeProto> _nodes = [];
     private readonly List<TensorProto> _newInitializers = [];
+    private readonly List<string> _int4Weights = [];
     private long _floatParameterBytes;
 
     private QdqRewriter(ModelProto output, QdqAnalysis analysis, QuantizationOptions options)
@@ -48,6 +49,7 @@ internal sealed class QdqRewriter
             ActivationType = options.ActivationType,
             PerChannel = options.PerChannel,
             ReducedWeightRange = options.ReduceWeightRange,
+            Int4Weights = [.. rewriter._int4Weights],
             QuantizedNodeCounts = counts,
             AbsorbedReluCount = analysis.AbsorbedReluCount,
             QuantizedTensorCount = analysis.QuantizedTensors.Count,
@@ -316,22 +318,31 @@ internal sealed class QdqRewriter
         MarkReplaced(weightName);
         var channels = (int)tensor.Dims[0];
         var perChannel = values.Length / channels;
+        var weightMax = WeightMaxFor(values.Length);
+        var grouped = weightMax == QuantMath.Int4WeightMax && _options.Int4GroupSize > 0;
+        var search = weightMax == QuantMath.Int4WeightMax && !grouped && _options.Int4Rounding == WeightRounding.MseScale;
         var scales = new float[_options.PerChannel ? channels : 1];
         for (var c = 0; c < channels; c++)
         {
+            var channel = values.AsSpan(c * perChannel, perChannel);
             var absMax = 0f;
-            foreach (var v in values.AsSpan(c * perChannel, perChannel))
+            foreach (var v in channel)
             {
                 absMax = Math.Max(absMax, Math.Abs(v));
             }
 
             var i = _options.PerChannel ? c : 0;
-            scales[i] = _options.PerChannel ? QuantMath.WeightScale(absMax, WeightMax) : Math.Max(scales[0], absMax);
+            scales[i] = !_options.PerChannel ? Math.Max(scales[0], absMax)
+                : grouped ? Int4Groups.ChannelScale(absMax)
+                : search ? WeightScaleSearch.Find(channel, weightMax)
+                : QuantMath.WeightScale(absMax, weightMax);
         }
 
         if (!_options.PerChannel)
         {
-            scales[0] = QuantMath.WeightScale(scales[0], WeightMax);
+            scales[0] = grouped ? Int4Groups.ChannelScale(scales[0])
+                : search ? WeightScaleSearch.Find(values, weightMax)
+                : QuantMath.WeightScale(scales[0], weightMax);
         }
 
         return AddWeightInitializers(weightName, scales);
@@ -343,24 +354,40 @@ internal sealed class QdqRewriter
         var values = TensorProtos.ToFloats(tensor);
         var channels = (int)tensor.Dims[0];
         var perChannel = values.Length / channels;
+        var weightMax = WeightMaxFor(values.Length);
         var q = new sbyte[values.Length];
         for (var c = 0; c < channels; c++)
         {
             var scale = scales[_options.PerChannel ? c : 0];
+            if (weightMax == QuantMath.Int4WeightMax && _options.Int4GroupSize > 0)
+            {
+                Int4Groups.Quantize(values.AsSpan(c * perChannel, perChannel), scale, _options.Int4GroupSize, _options.Int4Rounding, q.AsSpan(c * perChannel, perChannel));
+                continue;
+            }
+
             for (var k = c * perChannel; k < (c + 1) * perChannel; k++)
             {
-                q[k] = QuantMath.QuantizeWeight(values[k], scale, WeightMax);
+                q[k] = QuantMath.QuantizeWeight(values[k], scale, weightMax);
             }
         }
 
         long[] dims = _options.PerChannel ? [channels] : [];
         var qName = AddInitializer(TensorProtos.FromInt8s(_names.Make(weightName + "_quantized"), [.. tensor.Dims], q));
+        if (weightMax == QuantMath.Int4WeightMax)
+        {
+            _int4Weights.Add(qName);
+        }
+
         var sName = AddInitializer(TensorProtos.FromFloats(_names.Make(weightName + "_scale"), dims, scales));
         var zName = AddInitializer(TensorProtos.FromInt8s(_names.Make(weightName + "_zero_point"), dims, new sbyte[scales.Length]));
         return new QuantizedWeight(qName, sName, zName, scales);
     }
 
-    private int WeightMax => _options.ReduceWeightRange ? QuantMath.ReducedWeightMax : QuantMath.WeightMax;
+    // The largest Conv weights may get 4 bits (QuantizationOptions.Int4MinWeightCount); the others 8 (or 7).
+    private int WeightMaxFor(long count) =>
+        _options.Int4MinWeightCount > 0 && count >= _options.Int4MinWeightCount ? QuantMath.Int4WeightMax
+        : _options.ReduceWeightRange ? QuantMath.ReducedWeightMax
+        : QuantMath.WeightMax;
 
     private void AddAxis(NodeProto dequantize)
     {

@@ -9,6 +9,12 @@ internal static class QuantMath
     /// <summary>7-bit weights: 2 · 255 · 64 = 32,640 fits the 16-bit sums of VPMADDUBSW without saturating.</summary>
     public const int ReducedWeightMax = 64;
 
+    /// <summary>4-bit weights use [-7, 7]: symmetric like the int8 ones, so they fit a signed nibble and an int8 kernel.</summary>
+    public const int Int4WeightMax = 7;
+
+    /// <summary>The largest group multiplier of grouped 4-bit weights: 16 · 7 = 112 ≤ 127 keeps the product an int8 weight.</summary>
+    public const int Int4GroupMultiplierMax = 16;
+
     public static (int Min, int Max) Bounds(ActivationType type) => type == ActivationType.UInt8 ? (0, 255) : (-128, 127);
 
     /// <summary>

@@ -23,6 +23,23 @@ public sealed class QuantizationOptions
     /// </summary>
     public bool ReduceWeightRange { get; init; }
 
+    /// <summary>
+    /// Conv weights with at least this many values get 4-bit weights ([-7, 7], per channel) in their int8 initializers;
+    /// 0 (default) for none. ONNX Runtime still runs its int8 kernels on them, so speed is unchanged, while a bundle
+    /// can store them packed two to a byte (docs/quantization.md, "4-bit weights at rest").
+    /// </summary>
+    public long Int4MinWeightCount { get; init; }
+
+    /// <summary>
+    /// 4-bit weights in runs of this many values (along each output channel's flattened [C/group·kH·kW]) share a step that is a
+    /// whole multiple, 1 to <see cref="QuantMath.Int4GroupMultiplierMax"/>, of the channel's scale, so that the int8 value is
+    /// multiplier × a 4-bit value: finer 4-bit steps at the same int8 kernels. 0 (default): one step per channel.
+    /// </summary>
+    public int Int4GroupSize { get; init; }
+
+    /// <summary>How the scales of 4-bit weights are chosen (default <see cref="WeightRounding.Nearest"/>, which measured better on ResNet18: docs/benchmarks.md).</summary>
+    public WeightRounding Int4Rounding { get; init; } = WeightRounding.Nearest;
+
     /// <summary>How activation ranges are calibrated (default <see cref="CalibrationMethod.MinMax"/>).</summary>
     public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
 

@@ -25,6 +25,21 @@ internal static class QuantizationOptionsValidator
             throw new InvalidSettingException("quantization.percentile", $"{options.Percentile} is not a usable percentile; give a value above 50 and at most 100 (default {QuantizationOptions.DefaultPercentile}).");
         }
 
+        if (options.Int4MinWeightCount < 0)
+        {
+            throw new InvalidSettingException("quantization.int4MinWeightCount", $"{options.Int4MinWeightCount} is negative; give the smallest Conv weight (in values) to store in 4 bits, or 0 for none.");
+        }
+
+        if (options.Int4GroupSize is < 0 or > 65_536)
+        {
+            throw new InvalidSettingException("quantization.int4GroupSize", $"{options.Int4GroupSize} is outside 0–65536; give the values per shared 4-bit step (such as 32), or 0 for one step per channel.");
+        }
+
+        if (!Enum.IsDefined(options.Int4Rounding))
+        {
+            throw new InvalidSettingException("quantization.int4Rounding", $"'{options.Int4Rounding}' is not a known rounding; use Nearest or MseScale.");
+        }
+
         if (options.ExcludedNodes is null)
         {
             throw new InvalidSettingException("quantization.excludedNodes", "the set of excluded nodes is null; use an empty set to exclude nothing.");

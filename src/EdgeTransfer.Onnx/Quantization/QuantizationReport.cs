@@ -12,6 +12,9 @@ public sealed class QuantizationReport
     /// <summary>Whether weights were limited to 7 bits (<see cref="QuantizationOptions.ReduceWeightRange"/>).</summary>
     public required bool ReducedWeightRange { get; init; }
 
+    /// <summary>The int8 weight initializers whose values are 4-bit ([-7, 7]; <see cref="QuantizationOptions.Int4MinWeightCount"/>), in graph order.</summary>
+    public IReadOnlyList<string> Int4Weights { get; init; } = [];
+
     /// <summary>Quantized nodes by operator (Conv, Add, MaxPool, AveragePool, GlobalAveragePool).</summary>
     public required IReadOnlyDictionary<string, int> QuantizedNodeCounts { get; init; }
 

@@ -1,6 +1,5 @@
 using EdgeTransfer.Artifacts.Bundles;
 using EdgeTransfer.Artifacts.Checkpoints;
-using EdgeTransfer.Artifacts.IO;
 using EdgeTransfer.Artifacts.Manifest;
 using EdgeTransfer.Imaging.Preprocessing;
 using EdgeTransfer.Runtime.Anomaly;
@@ -112,7 +111,7 @@ public sealed class DeviceBundle
             ? Manifest.PatchFeatures?.Layers ?? throw new BundleException(Bundle.DirectoryPath, BundleManifest.FileName, $"has no patch features (format {Manifest.FormatVersion}, or prepared with --patch-layers none); prepare the bundle again with patch layers for anomaly detection.")
             : null;
         return new BackboneSession(
-            ReadVerified(BackboneRole),
+            Bundle.ReadBackbone(BackboneRole),
             BackbonePath,
             input.Name,
             [input.Channels, input.Height, input.Width],
@@ -129,7 +128,7 @@ public sealed class DeviceBundle
     /// <exception cref="BundleException">The graph file changed since the bundle was verified.</exception>
     /// <exception cref="EdgeTransferException">The graph cannot be loaded, or <paramref name="head"/> does not fit it.</exception>
     public HeadPredictor CreateHeadPredictor(HeadCheckpoint? head = null, RuntimeOptions? runtime = null) =>
-        new(ReadVerified(BundleRoles.InferenceModel), head ?? InitialHead, runtime, Bundle.GetPath(BundleRoles.InferenceModel));
+        new(Bundle.ReadVerified(BundleRoles.InferenceModel), head ?? InitialHead, runtime, Bundle.GetPath(BundleRoles.InferenceModel));
 
     /// <summary>
     /// The per-frame anomaly work for <paramref name="model"/>: the bundle's ONNX scoring graph run by ONNX Runtime
@@ -143,7 +142,7 @@ public sealed class DeviceBundle
     {
         ArgumentNullException.ThrowIfNull(model);
         return Bundle.TryGetPath(BundleRoles.AnomalyScoring, out var path)
-            ? new OrtPatchDistances(ReadVerified(BundleRoles.AnomalyScoring), Path.GetFileName(path), model, threads)
+            ? new OrtPatchDistances(Bundle.ReadVerified(BundleRoles.AnomalyScoring), Path.GetFileName(path), model, threads)
             : new ManagedPatchDistances(model, new VectorisedNearestNeighbour(model.Bank, threads));
     }
 
@@ -211,29 +210,5 @@ public sealed class DeviceBundle
             BackboneChoice.FullPrecision => throw new BundleException(bundle.DisplayName, null, "the device is configured to run the float backbone, but the bundle has only the INT8 one; prepare it with the float backbone kept, or configure INT8."),
             _ => hasInt8 ? BundleRoles.BackboneInt8 : BundleRoles.Backbone,
         };
-    }
-
-    // Read once, hash the very bytes that will be loaded, compare with the verified manifest.
-    private byte[] ReadVerified(string role)
-    {
-        var file = Manifest.FindFile(role) ?? throw new BundleException(Bundle.DisplayName, null, $"it has no file with role \"{role}\".");
-        var path = Bundle.GetPath(role);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new BundleException(Bundle.DisplayName, file.Path, $"cannot be read: {ex.Message}", ex);
-        }
-
-        var actual = Sha256.OfBytes(bytes);
-        if (actual != file.Sha256)
-        {
-            throw new BundleException(Bundle.DisplayName, file.Path, $"changed after the bundle was verified: sha256 {Sha256.Abbreviate(actual)}, manifest says {Sha256.Abbreviate(file.Sha256)}; re-copy the bundle.");
-        }
-
-        return bytes;
     }
 }

@@ -90,6 +90,7 @@ public class BackboneReportTests
         SkippedImages = 0,
         CalibrationImages = 32,
         CalibrationMethod = "MinMax",
+        Int4Weights = "none",
         Threads = 2,
         Runs = 20,
         Warmup = 5,

@@ -22,8 +22,8 @@ public sealed class PatchMapTests(PreparedBundle prepared)
         // Given the bundle prepared with the default --patch-layers
         var manifest = DeviceBundle.Open(prepared.Directory).Manifest;
 
-        // Then it is format 2 and names the last 28×28 and 14×14 maps (ResNet18's stage 2 and 3 outputs)
-        Assert.Equal(2, manifest.FormatVersion);
+        // Then it is the current format (2 added patch features) and names the last 28×28 and 14×14 maps (ResNet18's stage 2 and 3 outputs)
+        Assert.Equal(BundleManifest.CurrentFormatVersion, manifest.FormatVersion);
         var layers = manifest.PatchFeatures!.Layers;
         Assert.Equal(2, layers.Count);
         Assert.Equal(new PatchLayerInfo { Name = "ReLU315_Output_0", Output = "patch_s8", Channels = 128, Height = 28, Width = 28, Stride = 8 }, layers[0]);

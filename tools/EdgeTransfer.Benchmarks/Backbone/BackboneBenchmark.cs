@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using EdgeTransfer.Artifacts.Preprocessing;
 using EdgeTransfer.Imaging.Datasets;
@@ -5,6 +6,7 @@ using EdgeTransfer.Imaging.Preprocessing;
 using EdgeTransfer.Onnx.Model;
 using EdgeTransfer.Onnx.Protos;
 using EdgeTransfer.Onnx.Surgery;
+using EdgeTransfer.Onnx.Quantization;
 using EdgeTransfer.Onnx.Tensors;
 using EdgeTransfer.Preparation;
 using EdgeTransfer.Quantization;
@@ -77,7 +79,8 @@ public static class BackboneBenchmark
         StaticQuantizationResult quantized;
         using (var calibrationSession = CalibrationSessionOptions(options.Threads))
         {
-            quantized = StaticQuantizer.Quantize(backbone.Model, CalibrationBatches(images, calibrationEntries, backbone.InputShape), sessionOptions: calibrationSession, cancellationToken: cancellationToken);
+            var quantization = new QuantizationOptions { Int4MinWeightCount = options.Int4MinWeightCount, Int4Rounding = options.Int4Rounding, Int4GroupSize = options.Int4GroupSize };
+            quantized = StaticQuantizer.Quantize(backbone.Model, CalibrationBatches(images, calibrationEntries, backbone.InputShape), quantization, calibrationSession, cancellationToken);
         }
 
         var int8Model = quantized.Quantization.Model;
@@ -156,6 +159,8 @@ public static class BackboneBenchmark
             SkippedImages = images.Skipped,
             CalibrationImages = quantized.Calibration.ImagesUsed,
             CalibrationMethod = quantized.Calibration.Method.ToString(),
+            Int4Weights = quantized.Quantization.Report.Int4Weights.Count == 0 ? "none"
+                : string.Create(CultureInfo.InvariantCulture, $"{quantized.Quantization.Report.Int4Weights.Count} Conv weights of ≥ {options.Int4MinWeightCount} values ({options.Int4Rounding}{(options.Int4GroupSize > 0 ? $", groups of {options.Int4GroupSize}" : string.Empty)})"),
             Threads = options.Threads,
             Runs = options.Runs,
             Warmup = options.Warmup,

@@ -1,3 +1,5 @@
+using EdgeTransfer.Onnx.Quantization;
+
 namespace EdgeTransfer.Benchmarks.Backbone;
 
 /// <summary>What <see cref="BackboneBenchmark"/> measures and on which data. Checked by <see cref="BackboneBenchmarkOptionsValidator"/>.</summary>
@@ -26,6 +28,15 @@ public sealed class BackboneBenchmarkOptions
 
     /// <summary>Images of the train split used to calibrate the int8 backbone; default 32.</summary>
     public int CalibrationImages { get; init; } = 32;
+
+    /// <summary>Conv weights with at least this many values get 4-bit weights in the int8 backbone; 0 (default) for none.</summary>
+    public long Int4MinWeightCount { get; init; }
+
+    /// <summary>Values per shared 4-bit step (a whole multiple of the channel scale); 0 (default) for one step per channel.</summary>
+    public int Int4GroupSize { get; init; }
+
+    /// <summary>How the scales of 4-bit weights are chosen; default round to nearest.</summary>
+    public WeightRounding Int4Rounding { get; init; } = WeightRounding.Nearest;
 
     /// <summary>The batch sizes whose latency is timed; default 1 and 8.</summary>
     public IReadOnlyList<int> BatchSizes { get; init; } = [1, 8];

@@ -47,6 +47,9 @@ public sealed class BackboneReport
     /// <summary>The calibration method.</summary>
     public required string CalibrationMethod { get; init; }
 
+    /// <summary>Which int8 weights hold 4-bit values, or <c>none</c>.</summary>
+    public required string Int4Weights { get; init; }
+
     /// <summary>ORT intra-op threads of the timed sessions.</summary>
     public required int Threads { get; init; }
 
@@ -129,7 +132,7 @@ public sealed class BackboneReport
         output.WriteLine(Invariant($"load       {FormatLoad(Machine.LoadAverage)} at start, {FormatLoad(LoadAverageAtEnd)} at end (1-minute average; >{Machine.LogicalCores / 2.0:0.0} means other work shared the cores)"));
         output.WriteLine(Invariant($"model      {Model}"));
         output.WriteLine(Invariant($"data       {Data}: {TrainImages} train / {TestImages} test images, classes {string.Join(",", Classes)}{(SkippedImages > 0 ? Invariant($", {SkippedImages} skipped") : string.Empty)}"));
-        output.WriteLine(Invariant($"int8       U8S8 QDQ, calibrated on {CalibrationImages} train images ({CalibrationMethod}); ORT runs {Graph.IntegerConvolutions} integer / {Graph.FloatConvolutions} float convolutions{(Graph.AllConvolutionsInteger ? string.Empty : "  ← NOT fully int8")}"));
+        output.WriteLine(Invariant($"int8       U8S8 QDQ, calibrated on {CalibrationImages} train images ({CalibrationMethod}); ORT runs {Graph.IntegerConvolutions} integer / {Graph.FloatConvolutions} float convolutions{(Graph.AllConvolutionsInteger ? string.Empty : "  ← NOT fully int8")}; 4-bit weights: {Int4Weights}"));
         output.WriteLine(Invariant($"protocol   {Threads} intra-op threads, {Warmup} warm-up + {Runs} timed runs per cell, float and int8 interleaved{(Runs < BackboneBenchmarkOptionsValidator.ProtocolRuns ? Invariant($"  ← fewer than {BackboneBenchmarkOptionsValidator.ProtocolRuns} runs: not the issue's protocol") : string.Empty)}"));
         output.WriteLine(Invariant($"phases     {string.Join(", ", PhaseSeconds.Select(p => Invariant($"{p.Key} {p.Value:0.0} s")))}"));
         output.WriteLine();
@@ -200,6 +203,7 @@ public sealed class BackboneReport
         writer.WriteNumber("skippedImages", SkippedImages);
         writer.WriteNumber("calibrationImages", CalibrationImages);
         writer.WriteString("calibrationMethod", CalibrationMethod);
+        writer.WriteString("int4Weights", Int4Weights);
         writer.WriteNumber("threads", Threads);
         writer.WriteNumber("runs", Runs);
         writer.WriteNumber("warmup", Warmup);

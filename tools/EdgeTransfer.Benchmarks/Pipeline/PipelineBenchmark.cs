@@ -71,7 +71,7 @@ public static class PipelineBenchmark
         log($"encoding {options.DistinctFrames} synthetic {options.Width}×{options.Height} parts as JPEG (quality {options.JpegQuality}) …");
         var frames = EncodeFrames(options);
         using var backbone = new BackboneSession(
-            OnnxModelFile.Load(int8Path), "int8", input.Name, manifest.Features.Tensor, [input.Channels, input.Height, input.Width], manifest.Features.Size, options.Threads, spinning: false);
+            OnnxModelFile.Load(bundle.ReadBackbone(BundleRoles.BackboneInt8), int8Path), "int8", input.Name, manifest.Features.Tensor, [input.Channels, input.Height, input.Width], manifest.Features.Size, options.Threads, spinning: false);
         using var head = HeadPredictor.Load(bundle.GetPath(BundleRoles.InferenceModel), bundle.ReadCheckpoint());
         var baseline = new ImagePreprocessor(input, bundle.ReadMeanImage()) { UseReferenceResize = true };
         var resized = new byte[input.Height * input.Width * 3];

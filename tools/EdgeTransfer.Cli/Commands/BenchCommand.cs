@@ -6,6 +6,7 @@ using EdgeTransfer.Benchmarks.Fleet;
 using EdgeTransfer.Benchmarks.Numerics;
 using EdgeTransfer.Benchmarks.Pipeline;
 using EdgeTransfer.Benchmarks.Training;
+using EdgeTransfer.Onnx.Quantization;
 
 namespace EdgeTransfer.Cli.Commands;
 
@@ -62,11 +63,14 @@ internal static class BenchCommand
         var testPerClass = Defaulted<int>("--test-per-class", "Synthetic data only: test images per class.", defaults.SyntheticTestPerClass);
         var headEpochs = Defaulted<int>("--head-epochs", "Epochs of the linear heads trained on float and on int8 features.", defaults.HeadEpochs);
         var seed = Defaulted<int>("--seed", "Seed of the synthetic images and the heads.", defaults.Seed);
+        var int4 = Defaulted<long>("--int4-min-weights", "Conv weights with at least this many values get 4-bit weights in the int8 backbone (ResNet18's 512×512×3×3: 2359296); 0 for none.", defaults.Int4MinWeightCount);
+        var rounding = Defaulted<string>("--int4-rounding", "Scales of 4-bit weights: 'nearest' or 'mse' (squared-error search).", "nearest");
+        var groups = Defaulted<int>("--int4-group-size", "4-bit weights in runs of this many values share a step (a multiple 1–16 of the channel scale); 0 for one step per channel.", defaults.Int4GroupSize);
         var json = JsonOption("machine, figures, targets, met/missed");
 
         var command = new Command("backbone", "Float vs int8 backbone in one run: ms/image at batch 1 and 8 (interleaved), speed-up, feature cosine, file sizes, linear-head accuracy.")
         {
-            model, spec, data, runs, warmup, threads, spinning, calibration, trainPerClass, testPerClass, headEpochs, seed, json,
+            model, spec, data, runs, warmup, threads, spinning, calibration, trainPerClass, testPerClass, headEpochs, seed, int4, rounding, groups, json,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -84,6 +88,14 @@ internal static class BenchCommand
                 SyntheticTestPerClass = parse.GetValue(testPerClass),
                 HeadEpochs = parse.GetValue(headEpochs),
                 Seed = parse.GetValue(seed),
+                Int4MinWeightCount = parse.GetValue(int4),
+                Int4GroupSize = parse.GetValue(groups),
+                Int4Rounding = parse.GetValue(rounding) switch
+                {
+                    "mse" => WeightRounding.MseScale,
+                    "nearest" => WeightRounding.Nearest,
+                    var other => throw new InvalidSettingException("--int4-rounding", $"expected 'mse' or 'nearest', got '{other}'."),
+                },
             };
 
             // Progress goes to standard error, so standard output holds only the table or the JSON.

@@ -94,6 +94,21 @@ internal static class PrepareCommand
             Description = "Activation type: 'uint8' (U8S8, fastest on x86-64) or 'int8' (S8S8, for ARM64 experiments).",
             DefaultValueFactory = _ => "uint8",
         };
+        var int4 = new Option<long>("--int4-min-weights")
+        {
+            Description = "With --quantize int8: Conv weights with at least this many values get 4-bit weights, stored packed in the bundle and expanded to int8 when the device loads it (ResNet18's stage-4 512×512×3×3: 2359296); 0 for none.",
+            DefaultValueFactory = _ => new QuantizeOptions().Int4MinWeights,
+        };
+        var int4Rounding = new Option<string>("--int4-rounding")
+        {
+            Description = "Scales of 4-bit weights: 'mse' (per-channel squared-error search) or 'nearest'.",
+            DefaultValueFactory = _ => new QuantizeOptions().Int4Rounding,
+        };
+        var int4Groups = new Option<int>("--int4-group-size")
+        {
+            Description = "4-bit weights in runs of this many values share a step, a multiple 1–16 of the channel's scale (finer steps, same int8 kernels); 0 for one step per channel.",
+            DefaultValueFactory = _ => new QuantizeOptions().Int4GroupSize,
+        };
         var noFloat = new Option<bool>("--no-float")
         {
             Description = "With --quantize int8, leave the float backbone out of the bundle.",
@@ -102,7 +117,7 @@ internal static class PrepareCommand
         var command = new Command("prepare", "Turn a pretrained ONNX vision model into a bundle of training artifacts with a frozen (optionally INT8) backbone.")
         {
             model, spec, classes, head, optimizer, learningRate, weightDecay, seed, cut, patchLayers, output, force,
-            quantize, calibration, calibrationImages, calibrationMethod, percentile, activations, noFloat,
+            quantize, calibration, calibrationImages, calibrationMethod, percentile, activations, int4, int4Rounding, int4Groups, noFloat,
         };
 
         command.SetAction(parse =>
@@ -129,6 +144,9 @@ internal static class PrepareCommand
                         Method = parse.GetValue(calibrationMethod)!,
                         Percentile = parse.GetValue(percentile),
                         ActivationType = parse.GetValue(activations)!,
+                        Int4MinWeights = parse.GetValue(int4),
+                        Int4Rounding = parse.GetValue(int4Rounding)!,
+                        Int4GroupSize = parse.GetValue(int4Groups),
                         KeepFloat = !parse.GetValue(noFloat),
                     }
                     : null,
