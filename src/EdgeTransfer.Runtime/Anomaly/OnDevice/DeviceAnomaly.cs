@@ -104,7 +104,9 @@ public sealed class DeviceAnomaly : IDisposable
 
         try
         {
-            var fitOptions = new AnomalyFitOptions { TargetFalseRejectRate = _options.Inspection.Anomaly.TargetFalseRejectRate };
+            // The fit may use the cores the backbone is configured for (0 = one per core), as inspection does.
+            var threads = _options.ExecutionProvider.IntraOpThreads > 0 ? _options.ExecutionProvider.IntraOpThreads : Environment.ProcessorCount;
+            var fitOptions = new AnomalyFitOptions { TargetFalseRejectRate = _options.Inspection.Anomaly.TargetFalseRejectRate, Threads = threads };
             var fitter = new OnDeviceAnomalyFitter(_bundle, Registry, fitOptions, backbone: BackboneOptions.FromConfiguration(_options.ExecutionProvider));
             var outcome = fitter.Fit(goodFolder, defectFolder, progress, cancellationToken);
             if (outcome.Promoted is { } version)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeTransfer.Imaging.Datasets;
 using EdgeTransfer.Runtime.Anomaly.Registry;
 using EdgeTransfer.Runtime.Features;
 using EdgeTransfer.Runtime.Loading;
@@ -33,19 +34,12 @@ public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegis
         var good = AnomalyImageFolders.OpenGood(goodFolder);
         var defects = defectFolder is null ? null : AnomalyImageFolders.OpenDefects(defectFolder);
         var clock = Stopwatch.StartNew();
-        List<AnomalyFeatures> goodFeatures, defectFeatures;
-        using (var reader = new PatchFeatureReader(bundle, backbone))
-        {
-            var total = good.Entries.Count + (defects?.Entries.Count ?? 0);
-            goodFeatures = reader.ReadAll(good, progress, total, 0, skipGoodFolder: false, cancellationToken);
-            defectFeatures = defects is null ? [] : reader.ReadAll(defects, progress, total, goodFeatures.Count, skipGoodFolder: true, cancellationToken);
-        }
+        var counts = new int[2];
 
-        var featureTime = clock.Elapsed;
-        var samples = goodFeatures.Select(f => new AnomalySample(f, IsDefect: false))
-            .Concat(defectFeatures.Select(f => new AnomalySample(f, IsDefect: true)))
-            .ToList();
-        var fit = new AnomalyFitter(fitOptions).Fit(samples, progress, cancellationToken);
+        // The images stream into the fit: a bank part's maps are embedded and dropped before the next image is read,
+        // which keeps a fit from 100 parts within the device's memory (docs/anomaly.md, "Memory").
+        var fit = new AnomalyFitter(fitOptions).Fit(good.Entries.Count, Read(good, defects, progress, counts, cancellationToken), progress, cancellationToken);
+        var featureTime = clock.Elapsed - fit.TotalTime;
         cancellationToken.ThrowIfCancellationRequested();
 
         AnomalyModel? inService;
@@ -68,10 +62,34 @@ public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegis
             Gate = decision,
             Promoted = promoted,
             InService = registry.Current,
-            GoodImages = goodFeatures.Count,
-            DefectImages = defectFeatures.Count,
+            GoodImages = counts[0],
+            DefectImages = counts[1],
             Skipped = [.. good.Skipped.Concat(defects?.Skipped ?? []).Select(s => $"{s.Path}: {s.Reason}")],
             FeatureTime = featureTime,
         };
+    }
+
+    // Good images, then defects, each run through the backbone as the fit asks for it; counts[0] and [1] count them.
+    // The backbone session is released as soon as the last image is read, before the coreset needs its memory.
+    private IEnumerable<AnomalySample> Read(ImageFolderDataset good, ImageFolderDataset? defects, IProgress<AnomalyFitProgress>? progress, int[] counts, CancellationToken cancellationToken)
+    {
+        using var reader = new PatchFeatureReader(bundle, backbone);
+        var total = good.Entries.Count + (defects?.Entries.Count ?? 0);
+        foreach (var features in reader.ReadEach(good, progress, total, 0, skipGoodFolder: false, cancellationToken))
+        {
+            counts[0]++;
+            yield return new AnomalySample(features, IsDefect: false);
+        }
+
+        if (defects is null)
+        {
+            yield break;
+        }
+
+        foreach (var features in reader.ReadEach(defects, progress, total, counts[0], skipGoodFolder: true, cancellationToken))
+        {
+            counts[1]++;
+            yield return new AnomalySample(features, IsDefect: true);
+        }
     }
 }

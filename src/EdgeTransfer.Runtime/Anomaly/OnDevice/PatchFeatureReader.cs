@@ -80,10 +80,28 @@ public sealed class PatchFeatureReader : IDisposable
     /// <param name="offset">Images already done before this data set.</param>
     /// <param name="skipGoodFolder">Skip images in a sub-folder named <c>good</c> (the good parts of an MVTec <c>test</c> folder read as defects).</param>
     /// <param name="cancellationToken">Stops the reading.</param>
-    public List<AnomalyFeatures> ReadAll(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
+    public List<AnomalyFeatures> ReadAll(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken) =>
+        [.. ReadEach(images, progress, total, offset, skipGoodFolder, cancellationToken)];
+
+    /// <summary>
+    /// Reads the images of a data set one at a time, as they are enumerated (so that a fit can consume each image's maps
+    /// before the next is read); files that cannot be decoded are skipped as in <see cref="ReadAll"/>.
+    /// </summary>
+    /// <param name="images">The data set.</param>
+    /// <param name="progress">Told after each image; may be null.</param>
+    /// <param name="total">The total to report (for progress over two data sets).</param>
+    /// <param name="offset">Images already done before this data set.</param>
+    /// <param name="skipGoodFolder">Skip images in a sub-folder named <c>good</c>.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    public IEnumerable<AnomalyFeatures> ReadEach(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var features = new List<AnomalyFeatures>(images.Entries.Count);
+        return Enumerate(images, progress, total, offset, skipGoodFolder, cancellationToken);
+    }
+
+    private IEnumerable<AnomalyFeatures> Enumerate(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
+    {
+        var read = 0;
         foreach (var image in images.ReadImages(_decoder))
         {
             using (image)
@@ -94,12 +112,11 @@ public sealed class PatchFeatureReader : IDisposable
                     continue;
                 }
 
-                features.Add(Read(image.Image));
-                progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Features, offset + features.Count, total));
+                var features = Read(image.Image);
+                progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Features, offset + ++read, total));
+                yield return features;
             }
         }
-
-        return features;
     }
 
     /// <summary>Copies the stage maps of the backbone's last run (the session reuses its buffers on the next run).</summary>
