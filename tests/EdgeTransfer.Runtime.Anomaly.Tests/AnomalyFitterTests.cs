@@ -133,6 +133,34 @@ public class AnomalyFitterTests
     }
 
     [Fact]
+    public void Fit_FromAStreamThatReusesOneBuffer_GivesTheSameModelAsFromAList()
+    {
+        // Given a reader that hands every sample out in the same two arrays, overwritten by the next sample
+        var samples = Enumerable.Range(0, 12).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))
+            .Append(new AnomalySample(SyntheticMaps.Defect(Layout, 60, 1, 2), true))
+            .ToList();
+        var stage2 = new float[Layout.Stage2.Length];
+        var stage3 = new float[Layout.Stage3.Length];
+        IEnumerable<AnomalySample> Reused()
+        {
+            foreach (var sample in samples)
+            {
+                sample.Features.Stage2.Values.Span.CopyTo(stage2);
+                sample.Features.Stage3.Values.Span.CopyTo(stage3);
+                yield return new AnomalySample(new AnomalyFeatures(new FeatureMap(stage2, Layout.Stage2), new FeatureMap(stage3, Layout.Stage3)), sample.IsDefect);
+            }
+        }
+
+        var fromList = new AnomalyFitter().Fit(samples);
+        var fromStream = new AnomalyFitter().Fit(12, Reused());
+
+        // Then the held-out parts and the defect were copied, not left pointing at the last sample
+        Assert.Equal(fromList.Threshold.PositionScale, fromStream.Threshold.PositionScale);
+        Assert.Equal(fromList.HeldOutScores, fromStream.HeldOutScores);
+        Assert.Equal(fromList.DefectScores, fromStream.DefectScores);
+    }
+
+    [Fact]
     public void Fit_FromAStreamWithAPartMissing_FitsOnThePartsThatArrived()
     {
         // Given 12 good parts announced and 11 arriving (an image that could not be read)

@@ -54,7 +54,7 @@ public sealed class AnomalyFitter
     /// on the same samples in the same order.
     /// </summary>
     /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read); more may not.</param>
-    /// <param name="samples">The samples, read once, in order.</param>
+    /// <param name="samples">The samples, read once, in order. A sample's maps need only stay valid until the next sample is requested (a reader may reuse its buffers): the fitter copies the maps it keeps.</param>
     /// <param name="progress">Told when the embedding is done, at the start and end of the coreset and at each sample scored; may be null.</param>
     /// <param name="cancellationToken">Stops the fit; nothing is returned then.</param>
     /// <exception cref="TrainingException">No samples, only defects, or too few good samples.</exception>
@@ -106,7 +106,7 @@ public sealed class AnomalyFitter
             seen++;
             if (sample.IsDefect)
             {
-                defects.Add(sample.Features);
+                defects.Add(Keep(sample.Features));
                 continue;
             }
 
@@ -118,7 +118,7 @@ public sealed class AnomalyFitter
             var slot = slots.Of[goodSeen++];
             if (slot < 0)
             {
-                heldOutSlots[~slot] = sample.Features;
+                heldOutSlots[~slot] = Keep(sample.Features);
                 continue;
             }
 
@@ -254,6 +254,11 @@ public sealed class AnomalyFitter
 
         return (slotOf, heldOut);
     }
+
+    // A copy of maps that outlive the sample (the held-out parts and the defects are scored after the last sample).
+    private static AnomalyFeatures Keep(AnomalyFeatures features) => new(
+        new FeatureMap(features.Stage2.Values.ToArray(), features.Stage2.Shape),
+        new FeatureMap(features.Stage3.Values.ToArray(), features.Stage3.Shape));
 
     // Closes the gaps left by bank slots whose sample never arrived; returns how many parts were embedded.
     private static int Compact(float[] embeddings, int stride, bool[] filled)

@@ -80,12 +80,16 @@ public sealed class PatchFeatureReader : IDisposable
     /// <param name="offset">Images already done before this data set.</param>
     /// <param name="skipGoodFolder">Skip images in a sub-folder named <c>good</c> (the good parts of an MVTec <c>test</c> folder read as defects).</param>
     /// <param name="cancellationToken">Stops the reading.</param>
-    public List<AnomalyFeatures> ReadAll(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken) =>
-        [.. ReadEach(images, progress, total, offset, skipGoodFolder, cancellationToken)];
+    public List<AnomalyFeatures> ReadAll(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return [.. Enumerate(images, progress, total, offset, skipGoodFolder, reuse: false, cancellationToken)];
+    }
 
     /// <summary>
-    /// Reads the images of a data set one at a time, as they are enumerated (so that a fit can consume each image's maps
-    /// before the next is read); files that cannot be decoded are skipped as in <see cref="ReadAll"/>.
+    /// Reads the images of a data set one at a time, as they are enumerated, into one pair of buffers: the maps given
+    /// for an image are overwritten by the next image, so a consumer copies what it keeps. A fit from many images then
+    /// leaves no per-image garbage on the large-object heap. Files that cannot be decoded are skipped as in <see cref="ReadAll"/>.
     /// </summary>
     /// <param name="images">The data set.</param>
     /// <param name="progress">Told after each image; may be null.</param>
@@ -96,12 +100,14 @@ public sealed class PatchFeatureReader : IDisposable
     public IEnumerable<AnomalyFeatures> ReadEach(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return Enumerate(images, progress, total, offset, skipGoodFolder, cancellationToken);
+        return Enumerate(images, progress, total, offset, skipGoodFolder, reuse: true, cancellationToken);
     }
 
-    private IEnumerable<AnomalyFeatures> Enumerate(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
+    private IEnumerable<AnomalyFeatures> Enumerate(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, bool reuse, CancellationToken cancellationToken)
     {
         var read = 0;
+        var stage2 = reuse ? new float[Layout.Stage2.Length] : [];
+        var stage3 = reuse ? new float[Layout.Stage3.Length] : [];
         foreach (var image in images.ReadImages(_decoder))
         {
             using (image)
@@ -112,7 +118,20 @@ public sealed class PatchFeatureReader : IDisposable
                     continue;
                 }
 
-                var features = Read(image.Image);
+                AnomalyFeatures features;
+                if (reuse)
+                {
+                    _preprocessor.Preprocess(image.Image, _backbone.Input);
+                    _backbone.Run();
+                    _backbone.PatchMap(_stage2).CopyTo(stage2);
+                    _backbone.PatchMap(_stage3).CopyTo(stage3);
+                    features = new AnomalyFeatures(new FeatureMap(stage2, Layout.Stage2), new FeatureMap(stage3, Layout.Stage3));
+                }
+                else
+                {
+                    features = Read(image.Image);
+                }
+
                 progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Features, offset + ++read, total));
                 yield return features;
             }
