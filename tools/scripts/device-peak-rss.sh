@@ -69,7 +69,7 @@ sample() {
   while kill -0 "$pid" 2>/dev/null; do
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
     if [ "${rss:-0}" -gt "$peak" ] && cp "/proc/$pid/smaps" "$work/peak.smaps.tmp" 2>/dev/null; then
-      peak=$rss; mv "$work/peak.smaps.tmp" "$work/peak.smaps"
+      peak=$rss; mv "$work/peak.smaps.tmp" "$work/peak.smaps"; echo "$peak" > "$work/peak.kb"
       grep -E "^(VmRSS|RssAnon|RssFile|RssShmem|Threads):" "/proc/$pid/status" > "$work/peak.status" 2>/dev/null || true
     fi
     sleep 0.2
@@ -81,6 +81,7 @@ sample &
 for _ in $(seq 120); do grep -q "Connected to MQTT broker" "$work/device.log" && break; sleep 0.5; done
 if [ "$mode" = anomaly ]; then
   sleep 10
+  echo "run, inspecting only (anomaly mode, before the MQTT fit): highest sampled RSS $(cat "$work/peak.kb" 2>/dev/null || echo "?") kB"
   $E fleet cmd rss-01 fit --broker "127.0.0.1:$port" --fleet lab | tail -1
 else
   $E fleet cmd rss-01 collect --broker "127.0.0.1:$port" --fleet lab --arg action=start --arg label=auto --arg maxSamples=400 | tail -1
@@ -88,7 +89,7 @@ else
   $E fleet cmd rss-01 train --broker "127.0.0.1:$port" --fleet lab --arg epochs=60 | tail -1
 fi
 wait $timer || true
-grep -E "stopped|^memory|latency    backbone|Maximum resident|Training run|[Aa]nomaly model|[Ff]it run" "$work/device.log" | sed -E "s/^.*(Training run [^:]*: [A-Za-z]*).*/\1/"
+grep -E "stopped|^memory|latency    backbone|Maximum resident|Training run|Anomaly fit" "$work/device.log" | sed -E "s/^.*(Training run [^:]*: [A-Za-z]*).*/\1/"
 [ -f "$work/peak.smaps" ] || { echo "no smaps sample of the device process" >&2; exit 1; }
 
 echo "at the highest sampled RSS ($(awk '/^VmRSS:/ { print $2 }' "$work/peak.status") kB, $(awk '/^Threads:/ { print $2 }' "$work/peak.status") threads):"
