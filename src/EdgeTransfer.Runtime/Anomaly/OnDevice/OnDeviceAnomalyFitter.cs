@@ -16,7 +16,8 @@ namespace EdgeTransfer.Runtime.Anomaly.OnDevice;
 /// <param name="fitOptions">How the model is fitted (target false-reject rate …); defaults when null.</param>
 /// <param name="gate">The quality gate; defaults when null.</param>
 /// <param name="backbone">Execution provider and threads of the backbone; defaults when null.</param>
-public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegistry registry, AnomalyFitOptions? fitOptions = null, AnomalyQualityGate? gate = null, BackboneOptions? backbone = null)
+/// <param name="shared">A backbone already open with patch maps (the inspection pipeline's) to read the images with instead of opening a second session; null or without patch maps: the fit opens its own.</param>
+public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegistry registry, AnomalyFitOptions? fitOptions = null, AnomalyQualityGate? gate = null, BackboneOptions? backbone = null, IPatchMapSource? shared = null)
 {
     /// <summary>Reads the images, fits, gates and promotes.</summary>
     /// <param name="goodFolder">A flat folder of good images, or an MVTec AD category.</param>
@@ -69,11 +70,22 @@ public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegis
         };
     }
 
+    private static FeatureLayout LayoutOf(DeviceBundle bundle)
+    {
+        var layers = bundle.Manifest.PatchFeatures?.Layers ?? [];
+        var (stage2, stage3) = PatchFeatureReader.StageLayers(layers, bundle);
+        return new FeatureLayout(
+            new FeatureMapShape(layers[stage2].Channels, layers[stage2].Height, layers[stage2].Width),
+            new FeatureMapShape(layers[stage3].Channels, layers[stage3].Height, layers[stage3].Width));
+    }
+
     // Good images, then defects, each run through the backbone as the fit asks for it; counts[0] and [1] count them.
     // The backbone session is released as soon as the last image is read, before the coreset needs its memory.
     private IEnumerable<AnomalySample> Read(ImageFolderDataset good, ImageFolderDataset? defects, IProgress<AnomalyFitProgress>? progress, int[] counts, CancellationToken cancellationToken)
     {
-        using var reader = new PatchFeatureReader(bundle, backbone);
+        // A second backbone session beside the inspection's would cost its weights, prepacked kernels and arena
+        // (docs/benchmarks.md, peak RSS in anomaly mode): borrow the running one when it has the maps.
+        using var reader = shared is { HasPatchMaps: true } ? new PatchFeatureReader(shared, LayoutOf(bundle)) : new PatchFeatureReader(bundle, backbone);
         var total = good.Entries.Count + (defects?.Entries.Count ?? 0);
         foreach (var features in reader.ReadEach(good, progress, total, 0, skipGoodFolder: false, cancellationToken))
         {
