@@ -79,6 +79,32 @@ public class InspectionModeTests : IClassFixture<BundleFixture>
     }
 
     [Fact]
+    public async Task AnomalyFit_WhileInspecting_BorrowsThePipelinesBackbone_AndFitsTheSameModelAsItsOwnSession()
+    {
+        // Given a device in mode "both" (its inspection backbone has the patch maps) and 12 good parts
+        using var device = new DeviceFolder(_bundle.BundleDirectory, """, "inspection": { "mode": "both" }""");
+        var good = device.Combine("good");
+        Directory.CreateDirectory(good);
+        for (var i = 0; i < 12; i++)
+        {
+            WritePart(Path.Combine(good, $"good-{i}.png"), "good", i);
+        }
+
+        await using var host = DeviceHost.Open(DeviceConfigFile.Load(device.ConfigPath, checkFiles: false));
+        Assert.Same(host.Pipeline, host.Anomaly.SharedBackbone);
+
+        // When it fits through the pipeline's backbone, then again with a backbone session of its own
+        var borrowed = host.Anomaly.Fit(good).Fit;
+        host.Anomaly.SharedBackbone = null;
+        var own = host.Anomaly.Fit(good).Fit;
+
+        // Then both read the same maps: the same bank, threshold and held-out scores
+        Assert.Equal(own.Model.Bank.Rows, borrowed.Model.Bank.Rows);
+        Assert.Equal(own.Threshold.Value, borrowed.Threshold.Value);
+        Assert.Equal(own.HeldOutScores, borrowed.HeldOutScores);
+    }
+
+    [Fact]
     public void ClassifyMode_VerdictsHaveNoAnomalyPart()
     {
         using var device = new DeviceFolder(_bundle.BundleDirectory);

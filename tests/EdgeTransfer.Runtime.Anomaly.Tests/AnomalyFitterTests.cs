@@ -103,6 +103,102 @@ public class AnomalyFitterTests
     }
 
     [Fact]
+    public void Fit_FromAStream_GivesTheSameModelAsFromAList()
+    {
+        // Given good parts and defects, as a list and as a sequence read once
+        var samples = Enumerable.Range(0, 15).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))
+            .Concat(Enumerable.Range(50, 3).Select(i => new AnomalySample(SyntheticMaps.Defect(Layout, i, 2, 2), true)))
+            .ToList();
+        var reads = 0;
+        IEnumerable<AnomalySample> Stream()
+        {
+            foreach (var sample in samples)
+            {
+                reads++;
+                yield return sample;
+            }
+        }
+
+        // When both are fitted
+        var fromList = new AnomalyFitter().Fit(samples);
+        var fromStream = new AnomalyFitter().Fit(15, Stream());
+
+        // Then the bank, the position scale, the threshold and the scores are the same, and the sequence was read once
+        Assert.Equal(samples.Count, reads);
+        Assert.Equal(fromList.Model.Bank.Rows, fromStream.Model.Bank.Rows);
+        Assert.Equal(fromList.Threshold.PositionScale, fromStream.Threshold.PositionScale);
+        Assert.Equal(fromList.Threshold.Value, fromStream.Threshold.Value);
+        Assert.Equal(fromList.DefectScores, fromStream.DefectScores);
+        Assert.Equal((fromList.TrainSamples, fromList.HeldOutSamples), (fromStream.TrainSamples, fromStream.HeldOutSamples));
+    }
+
+    [Fact]
+    public void Fit_FromAStreamThatReusesOneBuffer_GivesTheSameModelAsFromAList()
+    {
+        // Given a reader that hands every sample out in the same two arrays, overwritten by the next sample
+        var samples = Enumerable.Range(0, 12).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))
+            .Append(new AnomalySample(SyntheticMaps.Defect(Layout, 60, 1, 2), true))
+            .ToList();
+        var stage2 = new float[Layout.Stage2.Length];
+        var stage3 = new float[Layout.Stage3.Length];
+        IEnumerable<AnomalySample> Reused()
+        {
+            foreach (var sample in samples)
+            {
+                sample.Features.Stage2.Values.Span.CopyTo(stage2);
+                sample.Features.Stage3.Values.Span.CopyTo(stage3);
+                yield return new AnomalySample(new AnomalyFeatures(new FeatureMap(stage2, Layout.Stage2), new FeatureMap(stage3, Layout.Stage3)), sample.IsDefect);
+            }
+        }
+
+        var fromList = new AnomalyFitter().Fit(samples);
+        var fromStream = new AnomalyFitter().Fit(12, Reused());
+
+        // Then the held-out parts and the defect were copied, not left pointing at the last sample
+        Assert.Equal(fromList.Threshold.PositionScale, fromStream.Threshold.PositionScale);
+        Assert.Equal(fromList.HeldOutScores, fromStream.HeldOutScores);
+        Assert.Equal(fromList.DefectScores, fromStream.DefectScores);
+    }
+
+    [Fact]
+    public void Fit_FromAStreamWithAPartMissing_FitsOnThePartsThatArrived()
+    {
+        // Given 12 good parts announced and 11 arriving (an image that could not be read)
+        var arrived = Enumerable.Range(0, 11).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false));
+
+        var result = new AnomalyFitter().Fit(12, arrived);
+
+        Assert.Equal(11, result.TrainSamples + result.HeldOutSamples);
+        Assert.Equal(result.TrainSamples * 64, result.TrainPatches);
+    }
+
+    [Fact]
+    public void Fit_FromAStreamWithMoreGoodPartsThanAnnounced_IsRefused()
+    {
+        var samples = Enumerable.Range(0, 6).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false));
+
+        var error = Assert.Throws<ArgumentException>(() => new AnomalyFitter().Fit(5, samples));
+
+        Assert.Contains("More good samples arrived than the 5 announced", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_FromAStreamWithTooFewGoodPartsAnnounced_IsRefusedBeforeReadingAny()
+    {
+        var reads = 0;
+        IEnumerable<AnomalySample> Stream()
+        {
+            reads++;
+            yield return new AnomalySample(SyntheticMaps.Good(Layout, 0), false);
+        }
+
+        var error = Assert.Throws<TrainingException>(() => new AnomalyFitter(new AnomalyFitOptions { MinGoodSamples = 3 }).Fit(1, Stream()));
+
+        Assert.Contains("only 1 good samples", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, reads);
+    }
+
+    [Fact]
     public void Fit_WithNoSamples_SaysToStoreGoodParts()
     {
         var error = Assert.Throws<TrainingException>(() => new AnomalyFitter().Fit([]));

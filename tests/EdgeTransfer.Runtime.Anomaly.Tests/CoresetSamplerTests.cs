@@ -38,6 +38,26 @@ public class CoresetSamplerTests
         Assert.Equal(Enumerable.Range(0, 500), CoresetSampler.Select(rows, 500, Dimensions, 500, 5));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    public void Select_PicksTheSameRows_WhenPassesAreSplitOverThreads(int samplingDimensions)
+    {
+        // Given rows enough for the split (a pass over more than 1 MB)
+        var rows = SyntheticMaps.RandomRows(6000, 48, 21);
+
+        // When one and three threads select
+        var one = CoresetSampler.Select(rows, 6000, 48, budget: 80, seed: 3, samplingDimensions);
+        var three = CoresetSampler.Select(rows, 6000, 48, budget: 80, seed: 3, samplingDimensions, threads: 3);
+
+        // Then the picks are the same, in the same order
+        Assert.Equal(one, three);
+    }
+
+    [Fact]
+    public void Select_WithZeroThreads_IsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => CoresetSampler.Select(SyntheticMaps.RandomRows(10, 4, 1), 10, 4, 2, 1, threads: 0));
+
     private static (float[] Rows, int[] Outliers) ClusterWithOutliers()
     {
         // Each outlier is moved 10 units in its own random direction.

@@ -40,7 +40,7 @@ public sealed class AnomalyFitOptions
     /// <summary>The fewest good samples a fit accepts (at least 2: one for the bank, one held out). Default 2.</summary>
     public int MinGoodSamples { get; set; } = 2;
 
-    /// <summary>How many threads scoring the held-out samples may use. Default 1.</summary>
+    /// <summary>How many threads the coreset selection and the scoring of the held-out samples may use. Default 1.</summary>
     public int Threads { get; set; } = 1;
 
     /// <summary>How many rows the coreset keeps from <paramref name="patches"/> rows of <paramref name="dimensions"/> values: the smallest of the ratio, the row cap and the byte budget, at least 1.</summary>

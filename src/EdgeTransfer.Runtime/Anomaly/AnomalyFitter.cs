@@ -32,14 +32,8 @@ public sealed class AnomalyFitter
     public AnomalyFitResult Fit(IReadOnlyList<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        var good = new List<AnomalyFeatures>();
-        var defects = new List<AnomalyFeatures>();
-        foreach (var sample in samples)
-        {
-            (sample.IsDefect ? defects : good).Add(sample.Features);
-        }
-
-        CheckCounts(samples.Count, good.Count, defects.Count);
+        var good = samples.Count(s => !s.IsDefect);
+        CheckCounts(samples.Count, good, samples.Count - good);
         var layout = samples[0].Features.Layout;
         for (var i = 0; i < samples.Count; i++)
         {
@@ -49,29 +43,121 @@ public sealed class AnomalyFitter
             }
         }
 
-        var (train, heldOut) = Split(good);
-        var seed = (ulong)_options.Seed;
-        var projection = _options.ProjectionDimensions > 0 && _options.ProjectionDimensions < layout.EmbeddingDimensions
-            ? new RandomProjection(layout.EmbeddingDimensions, _options.ProjectionDimensions, seed)
-            : null;
-        var embedder = new PatchEmbedder(layout, projection);
+        return Fit(good, samples, progress, perSampleProgress: true, cancellationToken);
+    }
 
-        var clock = Stopwatch.StartNew();
-        var stride = embedder.Patches * embedder.Dimensions;
-        var embeddings = new float[(long)train.Count * stride];
-        for (var i = 0; i < train.Count; i++)
+    /// <summary>
+    /// Fits a model on samples that arrive one at a time (for example straight from the backbone): the good samples
+    /// that go into the bank are embedded as they arrive and their maps are not kept, so a fit from many parts holds
+    /// one embedding per training part (a third less than its maps) and the maps of the held-out parts only. Gives the
+    /// same model as <see cref="Fit(IReadOnlyList{AnomalySample}, IProgress{AnomalyFitProgress}?, CancellationToken)"/>
+    /// on the same samples in the same order.
+    /// </summary>
+    /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read); more may not.</param>
+    /// <param name="samples">The samples, read once, in order. A sample's maps need only stay valid until the next sample is requested (a reader may reuse its buffers): the fitter copies the maps it keeps.</param>
+    /// <param name="progress">Told when the embedding is done, at the start and end of the coreset and at each sample scored; may be null.</param>
+    /// <param name="cancellationToken">Stops the fit; nothing is returned then.</param>
+    /// <exception cref="TrainingException">No samples, only defects, or too few good samples.</exception>
+    /// <exception cref="FeatureLayoutException">A sample's maps differ in shape from the first sample's.</exception>
+    /// <exception cref="ArgumentException">More good samples arrived than <paramref name="goodCount"/>.</exception>
+    public AnomalyFitResult Fit(int goodCount, IEnumerable<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Fit(goodCount, samples, progress, perSampleProgress: false, cancellationToken);
+
+    // A stream usually comes from a reader that reports its own progress per image: the embedding is then reported
+    // once, when it is done, so that the two stages' reports do not alternate.
+    private AnomalyFitResult Fit(int goodCount, IEnumerable<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress, bool perSampleProgress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentOutOfRangeException.ThrowIfNegative(goodCount);
+        if (goodCount < _options.MinGoodSamples)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            embedder.Embed(train[i], embeddings.AsSpan(i * stride, stride));
-            progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Embedding, i + 1, train.Count));
+            CheckCounts(goodCount, goodCount, 0);
         }
 
-        var embedTime = clock.Elapsed;
-        clock.Restart();
-        var patches = train.Count * embedder.Patches;
+        var slots = SplitSlots(goodCount);
+        var heldOutSlots = new AnomalyFeatures?[slots.HeldOut];
+        var trainFilled = new bool[goodCount - slots.HeldOut];
+        var defects = new List<AnomalyFeatures>();
+        FeatureLayout? layout = null;
+        RandomProjection? projection = null;
+        PatchEmbedder? embedder = null;
+        float[] embeddings = [];
+        var stride = 0;
+        var (seen, goodSeen, embedded) = (0, 0, 0);
+        var embedClock = new Stopwatch();
+        foreach (var sample in samples)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (layout is null)
+            {
+                layout = sample.Features.Layout;
+                projection = _options.ProjectionDimensions > 0 && _options.ProjectionDimensions < layout.Value.EmbeddingDimensions
+                    ? new RandomProjection(layout.Value.EmbeddingDimensions, _options.ProjectionDimensions, (ulong)_options.Seed)
+                    : null;
+                embedder = new PatchEmbedder(layout.Value, projection);
+                stride = embedder.Patches * embedder.Dimensions;
+                embeddings = new float[(long)trainFilled.Length * stride];
+            }
+            else if (sample.Features.Layout != layout)
+            {
+                throw new FeatureLayoutException(layout.Value, sample.Features.Layout, string.Create(CultureInfo.InvariantCulture, $"sample {seen} (sample 0 sets the shapes)"));
+            }
+
+            seen++;
+            if (sample.IsDefect)
+            {
+                defects.Add(Keep(sample.Features));
+                continue;
+            }
+
+            if (goodSeen == goodCount)
+            {
+                throw new ArgumentException($"More good samples arrived than the {goodCount} announced; give the count of good samples the sequence holds.", nameof(samples));
+            }
+
+            var slot = slots.Of[goodSeen++];
+            if (slot < 0)
+            {
+                heldOutSlots[~slot] = Keep(sample.Features);
+                continue;
+            }
+
+            // A bank part's maps are not needed again once embedded: only its embedding is kept.
+            embedClock.Start();
+            embedder!.Embed(sample.Features, embeddings.AsSpan(slot * stride, stride));
+            embedClock.Stop();
+            trainFilled[slot] = true;
+            embedded++;
+            if (perSampleProgress)
+            {
+                progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Embedding, embedded, trainFilled.Length));
+            }
+        }
+
+        CheckCounts(seen, goodSeen, defects.Count);
+        var trainCount = Compact(embeddings, stride, trainFilled);
+        List<AnomalyFeatures> heldOut = [.. heldOutSlots.Where(f => f.HasValue).Select(f => f!.Value)];
+        if (trainCount == 0 || heldOut.Count == 0)
+        {
+            throw new TrainingException($"Of the {goodCount} good samples announced, {goodSeen} arrived, which leaves none for {(trainCount == 0 ? "the memory bank" : "the threshold")}. Store more good parts.");
+        }
+
+        if (!perSampleProgress)
+        {
+            progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Embedding, trainCount, trainCount));
+        }
+
+        return Finish(layout!.Value, projection, embedder!, embeddings, trainCount, heldOut, defects, embedClock.Elapsed, progress, cancellationToken);
+    }
+
+    private AnomalyFitResult Finish(FeatureLayout layout, RandomProjection? projection, PatchEmbedder embedder, float[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, List<AnomalyFeatures> defects, TimeSpan embedTime, IProgress<AnomalyFitProgress>? progress, CancellationToken cancellationToken)
+    {
+        var seed = (ulong)_options.Seed;
+        var clock = Stopwatch.StartNew();
+        var patches = trainCount * embedder.Patches;
         var budget = _options.CoresetBudget(patches, embedder.Dimensions);
         progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Coreset, 0, 1));
-        var chosen = CoresetSampler.Select(embeddings, patches, embedder.Dimensions, budget, seed, _options.SamplingDimensions, cancellationToken);
+        var chosen = CoresetSampler.Select(embeddings.AsSpan(0, patches * embedder.Dimensions), patches, embedder.Dimensions, budget, seed, _options.SamplingDimensions, _options.Threads, cancellationToken);
         var bank = MemoryBank.FromRows(embeddings, embedder.Dimensions, chosen);
         var coresetTime = clock.Elapsed;
         progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Coreset, 1, 1));
@@ -102,7 +188,7 @@ public sealed class AnomalyFitter
         var calibrationTime = clock.Elapsed;
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["trainSamples"] = train.Count.ToString(CultureInfo.InvariantCulture),
+            ["trainSamples"] = trainCount.ToString(CultureInfo.InvariantCulture),
             ["trainPatches"] = patches.ToString(CultureInfo.InvariantCulture),
             ["coresetRatio"] = _options.CoresetRatio.ToString("R", CultureInfo.InvariantCulture),
             ["coresetRows"] = budget.ToString(CultureInfo.InvariantCulture),
@@ -112,7 +198,7 @@ public sealed class AnomalyFitter
         return new AnomalyFitResult
         {
             Model = new AnomalyModel(layout, projection, bank, threshold, metadata),
-            TrainSamples = train.Count,
+            TrainSamples = trainCount,
             HeldOutSamples = heldOut.Count,
             DefectSamples = defects.Count,
             TrainPatches = patches,
@@ -147,10 +233,11 @@ public sealed class AnomalyFitter
         }
     }
 
-    private (List<AnomalyFeatures> Train, List<AnomalyFeatures> HeldOut) Split(List<AnomalyFeatures> good)
+    // Where each good sample goes, by arrival: slot k ≥ 0 of the bank's parts, or ~k for held-out slot k. A seeded
+    // Fisher–Yates shuffle of the arrival indices decides, so which parts are held out does not depend on storage order.
+    private (int[] Of, int HeldOut) SplitSlots(int goodCount)
     {
-        // A seeded Fisher–Yates shuffle, so which parts are held out does not depend on storage order.
-        var order = Enumerable.Range(0, good.Count).ToArray();
+        var order = Enumerable.Range(0, goodCount).ToArray();
         var random = new SplitMix64(SplitMix64.Mix((ulong)_options.Seed, 0x4845_4C44UL));
         for (var i = order.Length - 1; i > 0; i--)
         {
@@ -158,8 +245,41 @@ public sealed class AnomalyFitter
             (order[i], order[j]) = (order[j], order[i]);
         }
 
-        var heldOut = Math.Clamp((int)Math.Round(_options.HeldOutShare * good.Count), 1, good.Count - 1);
-        return ([.. order.Skip(heldOut).Select(i => good[i])], [.. order.Take(heldOut).Select(i => good[i])]);
+        var heldOut = Math.Clamp((int)Math.Round(_options.HeldOutShare * goodCount), 1, Math.Max(1, goodCount - 1));
+        var slotOf = new int[goodCount];
+        for (var position = 0; position < goodCount; position++)
+        {
+            slotOf[order[position]] = position < heldOut ? ~position : position - heldOut;
+        }
+
+        return (slotOf, heldOut);
+    }
+
+    // A copy of maps that outlive the sample (the held-out parts and the defects are scored after the last sample).
+    private static AnomalyFeatures Keep(AnomalyFeatures features) => new(
+        new FeatureMap(features.Stage2.Values.ToArray(), features.Stage2.Shape),
+        new FeatureMap(features.Stage3.Values.ToArray(), features.Stage3.Shape));
+
+    // Closes the gaps left by bank slots whose sample never arrived; returns how many parts were embedded.
+    private static int Compact(float[] embeddings, int stride, bool[] filled)
+    {
+        var count = 0;
+        for (var slot = 0; slot < filled.Length; slot++)
+        {
+            if (!filled[slot])
+            {
+                continue;
+            }
+
+            if (slot != count)
+            {
+                embeddings.AsSpan(slot * stride, stride).CopyTo(embeddings.AsSpan(count * stride, stride));
+            }
+
+            count++;
+        }
+
+        return count;
     }
 
     // Each sample's patch distances to the bank, before any position scale.

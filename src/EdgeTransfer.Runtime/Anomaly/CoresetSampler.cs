@@ -24,10 +24,12 @@ public static class CoresetSampler
     /// <param name="budget">How many rows to keep; all are kept when it is <paramref name="count"/> or more.</param>
     /// <param name="seed">Fixes the first row and the sampling projection.</param>
     /// <param name="samplingDimensions">Project to this many dimensions for the selection when fewer than <paramref name="dimensions"/>; 0 = no projection.</param>
+    /// <param name="threads">Threads that share each pass over the rows (the picks are the same for any count).</param>
     /// <param name="cancellationToken">Stops the selection between two picks.</param>
     /// <returns>The indices of the kept rows, in the order they were picked.</returns>
-    public static int[] Select(ReadOnlySpan<float> rows, int count, int dimensions, int budget, ulong seed, int samplingDimensions = 0, CancellationToken cancellationToken = default)
+    public static int[] Select(ReadOnlySpan<float> rows, int count, int dimensions, int budget, ulong seed, int samplingDimensions = 0, int threads = 1, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(budget, 1);
@@ -52,6 +54,11 @@ public static class CoresetSampler
         var centre = new float[d];
         var chosen = new int[budget];
         chosen[0] = new SplitMix64(seed).NextInt(count);
+
+        // Each pass reads every row once and is memory-bound; a second core adds bandwidth. Passes below ~1 MB of rows
+        // are not worth a hand-off to the pool.
+        var parts = (long)panels.Panels * d * PanelMatrix.PanelWidth < (1 << 18) ? 1 : Math.Min(threads, panels.Panels);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parts };
         for (var i = 0; i < budget; i++)
         {
             if (i > 0)
@@ -61,7 +68,14 @@ public static class CoresetSampler
             }
 
             CopyRow(panels, chosen[i], centre);
-            UpdateMinimum(panels, centre, minDistance);
+            if (parts == 1)
+            {
+                UpdateMinimum(panels, centre, minDistance, 0, panels.Panels);
+            }
+            else
+            {
+                Parallel.For(0, parts, options, part => UpdateMinimum(panels, centre, minDistance, panels.Panels * part / parts, panels.Panels * (part + 1) / parts));
+            }
         }
 
         return chosen;
@@ -74,9 +88,23 @@ public static class CoresetSampler
             return new PanelMatrix(rows, count, dimensions);
         }
 
-        var projected = new float[count * samplingDimensions];
-        new RandomProjection(dimensions, samplingDimensions, seed + 1).Project(rows, count, projected);
-        return new PanelMatrix(projected, count, samplingDimensions);
+        // Projected a block of rows at a time straight into the panels: a full projected copy beside the panels
+        // would double the selection's memory (16 MB for 100 parts at 64 dims).
+        const int Block = 256;
+        var projection = new RandomProjection(dimensions, samplingDimensions, seed + 1);
+        var panels = new PanelMatrix(count, samplingDimensions);
+        var projected = new float[Block * samplingDimensions];
+        for (var first = 0; first < count; first += Block)
+        {
+            var n = Math.Min(Block, count - first);
+            projection.Project(rows.Slice(first * dimensions, n * dimensions), n, projected);
+            for (var r = 0; r < n; r++)
+            {
+                panels.SetRow(first + r, projected.AsSpan(r * samplingDimensions, samplingDimensions));
+            }
+        }
+
+        return panels;
     }
 
     private static void CopyRow(PanelMatrix panels, int row, float[] destination)
@@ -92,14 +120,14 @@ public static class CoresetSampler
 
     // One pass over every row: squared distance to the new centre (‖x‖² + ‖c‖² − 2x·c), folded into the
     // running minimum. Memory-bound, so the rows are read once, panel by panel.
-    private static void UpdateMinimum(PanelMatrix panels, float[] centre, float[] minDistance)
+    private static void UpdateMinimum(PanelMatrix panels, float[] centre, float[] minDistance, int firstPanel, int endPanel)
     {
         var d = panels.Dimensions;
         var w = Vector<float>.Count;
         var width = PanelMatrix.PanelWidth;
         var centreNorm = new Vector<float>(TensorPrimitives.SumOfSquares(centre));
         var data = panels.Data;
-        for (var p = 0; p < panels.Panels; p++)
+        for (var p = firstPanel; p < endPanel; p++)
         {
             Vector<float> lo = default, hi = default;
             ref var panel = ref data[p * d * width];

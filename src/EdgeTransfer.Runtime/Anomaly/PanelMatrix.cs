@@ -12,6 +12,16 @@ namespace EdgeTransfer.Runtime.Anomaly;
 internal sealed class PanelMatrix
 {
     public PanelMatrix(ReadOnlySpan<float> rows, int count, int dimensions)
+        : this(count, dimensions)
+    {
+        for (var r = 0; r < count; r++)
+        {
+            SetRow(r, rows.Slice(r * dimensions, dimensions));
+        }
+    }
+
+    /// <summary>An empty matrix of <paramref name="count"/> rows, to be filled with <see cref="SetRow"/> (rows not set stay zero).</summary>
+    public PanelMatrix(int count, int dimensions)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
@@ -21,16 +31,17 @@ internal sealed class PanelMatrix
         Data = new float[Panels * dimensions * PanelWidth];
         Norms = new float[Panels * PanelWidth];
         Norms.AsSpan(count).Fill(float.PositiveInfinity);
-        for (var r = 0; r < count; r++)
+    }
+
+    /// <summary>Stores row <paramref name="index"/> and its squared norm.</summary>
+    public void SetRow(int index, ReadOnlySpan<float> row)
+    {
+        Norms[index] = TensorPrimitives.SumOfSquares(row);
+        var panelStart = index / PanelWidth * Dimensions * PanelWidth;
+        var lane = index % PanelWidth;
+        for (var k = 0; k < Dimensions; k++)
         {
-            var row = rows.Slice(r * dimensions, dimensions);
-            Norms[r] = TensorPrimitives.SumOfSquares(row);
-            var panelStart = r / PanelWidth * dimensions * PanelWidth;
-            var lane = r % PanelWidth;
-            for (var k = 0; k < dimensions; k++)
-            {
-                Data[panelStart + (k * PanelWidth) + lane] = row[k];
-            }
+            Data[panelStart + (k * PanelWidth) + lane] = row[k];
         }
     }
 

@@ -137,6 +137,7 @@ public sealed class DeviceHost : IAsyncDisposable
                 anomaly: anomaly.CreateStage());
             disposables.Push(pipeline);
             var trainer = new OnDeviceTrainer(bundle.Bundle, heads, OnDeviceTrainerOptions.FromTrainingOptions(options.Training), time);
+            anomaly.SharedBackbone = pipeline;
             return new DeviceHost(options, bundle, heads, samples, pipeline, trainer, loggers, time) { Anomaly = anomaly };
         }
         catch

@@ -5,6 +5,7 @@ using EdgeTransfer.Imaging.Augmentation;
 using EdgeTransfer.Imaging.Decoding;
 using EdgeTransfer.Imaging.Preprocessing;
 using EdgeTransfer.Runtime.Anomaly;
+using EdgeTransfer.Runtime.Anomaly.OnDevice;
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Features;
 using EdgeTransfer.Runtime.Loading;
@@ -30,7 +31,7 @@ namespace EdgeTransfer.Runtime.Inspection;
 /// copies a few thousand floats under it. Owns the backbone session and head predictor it creates; dispose is idempotent.
 /// </para>
 /// </remarks>
-public sealed class InspectionPipeline : IDisposable
+public sealed class InspectionPipeline : IDisposable, IPatchMapSource
 {
     /// <summary>The head version name used for the bundle's initial head.</summary>
     public const string InitialHeadVersion = "initial";
@@ -206,6 +207,31 @@ public sealed class InspectionPipeline : IDisposable
             }
 
             return views;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool HasPatchMaps => _backbone.PatchLayers.Count >= 2;
+
+    /// <inheritdoc />
+    /// <remarks>Runs under the pipeline's lock, between two frames: a fit that borrows the backbone delays a frame by one backbone run at most.</remarks>
+    public FeatureLayout ReadPatchMaps(Image<Rgb24> image, Span<float> stage2, Span<float> stage3)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // The finest map is stage 2 and the next coarser stage 3, as PatchFeatureReader.StageLayers chooses them.
+            var byStride = _backbone.PatchLayers.Select((l, i) => (l.Stride, Index: i)).OrderBy(l => l.Stride).ToArray();
+            var (fine, coarse) = (byStride[0].Index, byStride[1].Index);
+            _preprocessor.Preprocess(image, _backbone.Input);
+            _backbone.Run();
+            _backbone.PatchMap(fine).CopyTo(stage2);
+            _backbone.PatchMap(coarse).CopyTo(stage3);
+            var layers = _backbone.PatchLayers;
+            return new FeatureLayout(
+                new FeatureMapShape(layers[fine].Channels, layers[fine].Height, layers[fine].Width),
+                new FeatureMapShape(layers[coarse].Channels, layers[coarse].Height, layers[coarse].Width));
         }
     }
 

@@ -52,6 +52,12 @@ public sealed class DeviceAnomaly : IDisposable
     /// <summary>Whether the bundle has the patch features an anomaly model reads.</summary>
     public bool BundleHasPatchFeatures => _bundle.Manifest.PatchFeatures is not null;
 
+    /// <summary>
+    /// A backbone already open with patch maps that fits read images with (the host sets the inspection pipeline);
+    /// null, or a source without patch maps (mode <c>classify</c>): a fit opens its own backbone session.
+    /// </summary>
+    public IPatchMapSource? SharedBackbone { get; set; }
+
     /// <summary>Whether a fit is in progress.</summary>
     public bool IsFitting => Volatile.Read(ref _fitting) != 0;
 
@@ -104,8 +110,10 @@ public sealed class DeviceAnomaly : IDisposable
 
         try
         {
-            var fitOptions = new AnomalyFitOptions { TargetFalseRejectRate = _options.Inspection.Anomaly.TargetFalseRejectRate };
-            var fitter = new OnDeviceAnomalyFitter(_bundle, Registry, fitOptions, backbone: BackboneOptions.FromConfiguration(_options.ExecutionProvider));
+            // The fit may use the cores the backbone is configured for (0 = one per core), as inspection does.
+            var threads = _options.ExecutionProvider.IntraOpThreads > 0 ? _options.ExecutionProvider.IntraOpThreads : Environment.ProcessorCount;
+            var fitOptions = new AnomalyFitOptions { TargetFalseRejectRate = _options.Inspection.Anomaly.TargetFalseRejectRate, Threads = threads };
+            var fitter = new OnDeviceAnomalyFitter(_bundle, Registry, fitOptions, backbone: BackboneOptions.FromConfiguration(_options.ExecutionProvider), shared: SharedBackbone);
             var outcome = fitter.Fit(goodFolder, defectFolder, progress, cancellationToken);
             if (outcome.Promoted is { } version)
             {

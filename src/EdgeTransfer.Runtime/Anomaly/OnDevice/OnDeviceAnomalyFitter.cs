@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeTransfer.Imaging.Datasets;
 using EdgeTransfer.Runtime.Anomaly.Registry;
 using EdgeTransfer.Runtime.Features;
 using EdgeTransfer.Runtime.Loading;
@@ -15,7 +16,8 @@ namespace EdgeTransfer.Runtime.Anomaly.OnDevice;
 /// <param name="fitOptions">How the model is fitted (target false-reject rate …); defaults when null.</param>
 /// <param name="gate">The quality gate; defaults when null.</param>
 /// <param name="backbone">Execution provider and threads of the backbone; defaults when null.</param>
-public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegistry registry, AnomalyFitOptions? fitOptions = null, AnomalyQualityGate? gate = null, BackboneOptions? backbone = null)
+/// <param name="shared">A backbone already open with patch maps (the inspection pipeline's) to read the images with instead of opening a second session; null or without patch maps: the fit opens its own.</param>
+public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegistry registry, AnomalyFitOptions? fitOptions = null, AnomalyQualityGate? gate = null, BackboneOptions? backbone = null, IPatchMapSource? shared = null)
 {
     /// <summary>Reads the images, fits, gates and promotes.</summary>
     /// <param name="goodFolder">A flat folder of good images, or an MVTec AD category.</param>
@@ -33,19 +35,12 @@ public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegis
         var good = AnomalyImageFolders.OpenGood(goodFolder);
         var defects = defectFolder is null ? null : AnomalyImageFolders.OpenDefects(defectFolder);
         var clock = Stopwatch.StartNew();
-        List<AnomalyFeatures> goodFeatures, defectFeatures;
-        using (var reader = new PatchFeatureReader(bundle, backbone))
-        {
-            var total = good.Entries.Count + (defects?.Entries.Count ?? 0);
-            goodFeatures = reader.ReadAll(good, progress, total, 0, skipGoodFolder: false, cancellationToken);
-            defectFeatures = defects is null ? [] : reader.ReadAll(defects, progress, total, goodFeatures.Count, skipGoodFolder: true, cancellationToken);
-        }
+        var counts = new int[2];
 
-        var featureTime = clock.Elapsed;
-        var samples = goodFeatures.Select(f => new AnomalySample(f, IsDefect: false))
-            .Concat(defectFeatures.Select(f => new AnomalySample(f, IsDefect: true)))
-            .ToList();
-        var fit = new AnomalyFitter(fitOptions).Fit(samples, progress, cancellationToken);
+        // The images stream into the fit: a bank part's maps are embedded and dropped before the next image is read,
+        // which keeps a fit from 100 parts within the device's memory (docs/anomaly.md, "Memory").
+        var fit = new AnomalyFitter(fitOptions).Fit(good.Entries.Count, Read(good, defects, progress, counts, cancellationToken), progress, cancellationToken);
+        var featureTime = clock.Elapsed - fit.TotalTime;
         cancellationToken.ThrowIfCancellationRequested();
 
         AnomalyModel? inService;
@@ -68,10 +63,45 @@ public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegis
             Gate = decision,
             Promoted = promoted,
             InService = registry.Current,
-            GoodImages = goodFeatures.Count,
-            DefectImages = defectFeatures.Count,
+            GoodImages = counts[0],
+            DefectImages = counts[1],
             Skipped = [.. good.Skipped.Concat(defects?.Skipped ?? []).Select(s => $"{s.Path}: {s.Reason}")],
             FeatureTime = featureTime,
         };
+    }
+
+    private static FeatureLayout LayoutOf(DeviceBundle bundle)
+    {
+        var layers = bundle.Manifest.PatchFeatures?.Layers ?? [];
+        var (stage2, stage3) = PatchFeatureReader.StageLayers(layers, bundle);
+        return new FeatureLayout(
+            new FeatureMapShape(layers[stage2].Channels, layers[stage2].Height, layers[stage2].Width),
+            new FeatureMapShape(layers[stage3].Channels, layers[stage3].Height, layers[stage3].Width));
+    }
+
+    // Good images, then defects, each run through the backbone as the fit asks for it; counts[0] and [1] count them.
+    // The backbone session is released as soon as the last image is read, before the coreset needs its memory.
+    private IEnumerable<AnomalySample> Read(ImageFolderDataset good, ImageFolderDataset? defects, IProgress<AnomalyFitProgress>? progress, int[] counts, CancellationToken cancellationToken)
+    {
+        // A second backbone session beside the inspection's would cost its weights, prepacked kernels and arena
+        // (docs/benchmarks.md, peak RSS in anomaly mode): borrow the running one when it has the maps.
+        using var reader = shared is { HasPatchMaps: true } ? new PatchFeatureReader(shared, LayoutOf(bundle)) : new PatchFeatureReader(bundle, backbone);
+        var total = good.Entries.Count + (defects?.Entries.Count ?? 0);
+        foreach (var features in reader.ReadEach(good, progress, total, 0, skipGoodFolder: false, cancellationToken))
+        {
+            counts[0]++;
+            yield return new AnomalySample(features, IsDefect: false);
+        }
+
+        if (defects is null)
+        {
+            yield break;
+        }
+
+        foreach (var features in reader.ReadEach(defects, progress, total, counts[0], skipGoodFolder: true, cancellationToken))
+        {
+            counts[1]++;
+            yield return new AnomalySample(features, IsDefect: true);
+        }
     }
 }

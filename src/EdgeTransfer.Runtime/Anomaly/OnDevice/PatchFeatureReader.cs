@@ -16,8 +16,9 @@ namespace EdgeTransfer.Runtime.Anomaly.OnDevice;
 public sealed class PatchFeatureReader : IDisposable
 {
     private readonly HardenedImageDecoder _decoder = new();
-    private readonly ImagePreprocessor _preprocessor;
-    private readonly BackboneSession _backbone;
+    private readonly ImagePreprocessor? _preprocessor;
+    private readonly BackboneSession? _backbone;
+    private readonly IPatchMapSource? _borrowed;
     private readonly int _stage2;
     private readonly int _stage3;
 
@@ -32,6 +33,16 @@ public sealed class PatchFeatureReader : IDisposable
         _preprocessor = bundle.CreatePreprocessor();
         (_stage2, _stage3) = StageLayers(_backbone.PatchLayers, bundle);
         Layout = new FeatureLayout(ShapeOf(_backbone.PatchLayers[_stage2]), ShapeOf(_backbone.PatchLayers[_stage3]));
+    }
+
+    /// <summary>Reads through a backbone open elsewhere (the inspection pipeline's), which it does not own.</summary>
+    /// <param name="source">A source that gives patch maps.</param>
+    /// <param name="layout">The shapes of its maps.</param>
+    public PatchFeatureReader(IPatchMapSource source, FeatureLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _borrowed = source;
+        Layout = layout;
     }
 
     /// <summary>The shapes of the maps this reader gives.</summary>
@@ -68,9 +79,10 @@ public sealed class PatchFeatureReader : IDisposable
     public AnomalyFeatures Read(SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        _preprocessor.Preprocess(image, _backbone.Input);
-        _backbone.Run();
-        return Copy(_backbone, _stage2, _stage3, Layout);
+        var stage2 = new float[Layout.Stage2.Length];
+        var stage3 = new float[Layout.Stage3.Length];
+        ReadInto(image, stage2, stage3);
+        return new AnomalyFeatures(new FeatureMap(stage2, Layout.Stage2), new FeatureMap(stage3, Layout.Stage3));
     }
 
     /// <summary>Reads every image of a data set, skipping files that cannot be decoded (listed in its <see cref="ImageFolderDataset.Skipped"/>).</summary>
@@ -83,7 +95,31 @@ public sealed class PatchFeatureReader : IDisposable
     public List<AnomalyFeatures> ReadAll(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var features = new List<AnomalyFeatures>(images.Entries.Count);
+        return [.. Enumerate(images, progress, total, offset, skipGoodFolder, reuse: false, cancellationToken)];
+    }
+
+    /// <summary>
+    /// Reads the images of a data set one at a time, as they are enumerated, into one pair of buffers: the maps given
+    /// for an image are overwritten by the next image, so a consumer copies what it keeps. A fit from many images then
+    /// leaves no per-image garbage on the large-object heap. Files that cannot be decoded are skipped as in <see cref="ReadAll"/>.
+    /// </summary>
+    /// <param name="images">The data set.</param>
+    /// <param name="progress">Told after each image; may be null.</param>
+    /// <param name="total">The total to report (for progress over two data sets).</param>
+    /// <param name="offset">Images already done before this data set.</param>
+    /// <param name="skipGoodFolder">Skip images in a sub-folder named <c>good</c>.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    public IEnumerable<AnomalyFeatures> ReadEach(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        return Enumerate(images, progress, total, offset, skipGoodFolder, reuse: true, cancellationToken);
+    }
+
+    private IEnumerable<AnomalyFeatures> Enumerate(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, bool reuse, CancellationToken cancellationToken)
+    {
+        var read = 0;
+        var stage2 = reuse ? new float[Layout.Stage2.Length] : [];
+        var stage3 = reuse ? new float[Layout.Stage3.Length] : [];
         foreach (var image in images.ReadImages(_decoder))
         {
             using (image)
@@ -94,12 +130,21 @@ public sealed class PatchFeatureReader : IDisposable
                     continue;
                 }
 
-                features.Add(Read(image.Image));
-                progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Features, offset + features.Count, total));
+                AnomalyFeatures features;
+                if (reuse)
+                {
+                    ReadInto(image.Image, stage2, stage3);
+                    features = new AnomalyFeatures(new FeatureMap(stage2, Layout.Stage2), new FeatureMap(stage3, Layout.Stage3));
+                }
+                else
+                {
+                    features = Read(image.Image);
+                }
+
+                progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Features, offset + ++read, total));
+                yield return features;
             }
         }
-
-        return features;
     }
 
     /// <summary>Copies the stage maps of the backbone's last run (the session reuses its buffers on the next run).</summary>
@@ -116,7 +161,26 @@ public sealed class PatchFeatureReader : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _backbone.Dispose();
+    public void Dispose() => _backbone?.Dispose();
+
+    private void ReadInto(SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> image, float[] stage2, float[] stage3)
+    {
+        if (_borrowed is not null)
+        {
+            var layout = _borrowed.ReadPatchMaps(image, stage2, stage3);
+            if (layout != Layout)
+            {
+                throw new FeatureLayoutException(Layout, layout);
+            }
+
+            return;
+        }
+
+        _preprocessor!.Preprocess(image, _backbone!.Input);
+        _backbone.Run();
+        _backbone.PatchMap(_stage2).CopyTo(stage2);
+        _backbone.PatchMap(_stage3).CopyTo(stage3);
+    }
 
     private static FeatureMapShape ShapeOf(PatchLayerInfo layer) => new(layer.Channels, layer.Height, layer.Width);
 }
