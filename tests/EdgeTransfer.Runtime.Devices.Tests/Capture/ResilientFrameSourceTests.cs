@@ -23,7 +23,7 @@ public sealed class ResilientFrameSourceTests
         // reopen attempts, then comes back
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var opens = 0;
-        var sources = new List<ScriptedFrameSource>();
+        var sources = new List<UnpluggableFrameSource>();
         ValueTask<IFrameSource> Open(CancellationToken ct)
         {
             opens++;
@@ -32,10 +32,10 @@ public sealed class ResilientFrameSourceTests
                 throw new FileNotFoundException("The video device '/dev/video0' does not exist.");
             }
 
-            ScriptedFrameSource? source = null;
+            UnpluggableFrameSource? source = null;
             source = opens == 1
-                ? new ScriptedFrameSource("cam", () => source!.NextFrame(), () => throw new IOException("No such device (ENODEV)."))
-                : new ScriptedFrameSource("cam");
+                ? new UnpluggableFrameSource("cam", () => source!.NextFrame(), () => throw new IOException("No such device (ENODEV)."))
+                : new UnpluggableFrameSource("cam");
             sources.Add(source);
             return ValueTask.FromResult<IFrameSource>(source);
         }
@@ -78,11 +78,11 @@ public sealed class ResilientFrameSourceTests
     {
         // Given a source that throws one corrupt frame and reports another through its event
         var opens = 0;
-        ScriptedFrameSource? inner = null;
+        UnpluggableFrameSource? inner = null;
         ValueTask<IFrameSource> Open(CancellationToken ct)
         {
             opens++;
-            inner = new ScriptedFrameSource(
+            inner = new UnpluggableFrameSource(
                 "cam",
                 () => throw new ImageDecodeException("/dev/video0", "the JPEG has no end-of-image marker."),
                 () =>
@@ -160,7 +160,7 @@ public sealed class ResilientFrameSourceTests
     [Fact]
     public async Task DisposeAsync_DisposesTheInnerSource_AndIsIdempotent()
     {
-        var inner = new ScriptedFrameSource("cam");
+        var inner = new UnpluggableFrameSource("cam");
         var resilient = new ResilientFrameSource("camera", _ => ValueTask.FromResult<IFrameSource>(inner), NoJitter, new FakeTimeProvider());
         await resilient.CaptureAsync();
 

@@ -51,7 +51,7 @@ public class StorePathTests
         File.WriteAllText(store, "not a folder");
 
         // When the heads folder under it is opened
-        var error = Assert.Throws<HeadRegistryException>(() => HeadRegistry.Open(Path.Combine(store, "heads"), TestHeads.BundleId));
+        var error = Assert.Throws<HeadRegistryException>(() => HeadRegistry.Open(Path.Combine(store, "heads"), SeededCheckpoints.BundleId));
 
         // Then the reason names the file, and nothing was changed
         Assert.Contains($"'{store}' is a file, not a directory", error.Message, StringComparison.Ordinal);

@@ -31,12 +31,12 @@ public class KillDashNineTests(ITestOutputHelper output)
 
             // Then the registry opens on a whole head: the last one the child reported, or the one it had
             // just committed when it died (the pointer moved, the report line did not get out)
-            using var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId);
+            using var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId);
             var current = registry.Current;
             Assert.NotNull(current);
             Assert.InRange(current.Number, committed, committed + 1);
             var checkpoint = registry.ReadCurrent();
-            Assert.True(TestHeads.IsConsistent(checkpoint), $"round {round}: the values of {current.Name} do not match its seed");
+            Assert.True(SeededCheckpoints.IsConsistent(checkpoint), $"round {round}: the values of {current.Name} do not match its seed");
             Assert.Empty(Directory.GetFiles(temp.Path, "*" + AtomicFile.TempSuffix));
             Assert.All(registry.Versions, v => Assert.True(v.Number <= current.Number));
             output.WriteLine($"round {round}: {lines.Count - 1} commits reported, last {committed}, serving {current.Name}; repairs: {(registry.Issues.Count == 0 ? "none" : string.Join(" | ", registry.Issues))}");

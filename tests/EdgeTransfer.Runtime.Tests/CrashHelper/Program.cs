@@ -41,15 +41,15 @@ public static class Program
     private static void RunPromoteLoop(string directory, int seed)
     {
         var random = new Random(seed);
-        using var registry = HeadRegistry.Open(directory, TestHeads.BundleId, new HeadRegistryOptions { KeepHeads = 3 });
-        registry.Initialize(TestHeads.Checkpoint(seed * 1000L, features: 512, classes: 16));
+        using var registry = HeadRegistry.Open(directory, SeededCheckpoints.BundleId, new HeadRegistryOptions { KeepHeads = 3 });
+        registry.Initialize(SeededCheckpoints.Checkpoint(seed * 1000L, features: 512, classes: 16));
         Console.Out.WriteLine($"ready {registry.Current!.Number}");
         Console.Out.Flush();
         for (var i = 1; ; i++)
         {
             var version = random.Next(5) == 0 && registry.Previous is not null
                 ? registry.Rollback()
-                : registry.Promote(TestHeads.Checkpoint((seed * 1000L) + i, features: 512, classes: 16), TestHeads.Metrics(0.9));
+                : registry.Promote(SeededCheckpoints.Checkpoint((seed * 1000L) + i, features: 512, classes: 16), SeededCheckpoints.Metrics(0.9));
             Console.Out.WriteLine($"committed {version.Number}");
             Console.Out.Flush();
         }

@@ -20,7 +20,7 @@ public class HeadRegistryBundleTests
         {
             Assert.Equal(HeadSource.Initial, registry.Current!.Source);
             Assert.Equal(["head.weight", "head.bias"], registry.ReadCurrent().Parameters.Select(p => p.Name));
-            registry.Promote(registry.ReadCurrent(), TestHeads.Metrics(0.9));
+            registry.Promote(registry.ReadCurrent(), SeededCheckpoints.Metrics(0.9));
         }
 
         using var reopened = HeadRegistry.OpenForBundle(temp.Combine("state", "heads"), bundle);

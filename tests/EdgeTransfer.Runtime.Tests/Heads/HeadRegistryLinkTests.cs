@@ -21,7 +21,7 @@ public class HeadRegistryLinkTests
         File.CreateSymbolicLink(Path.Combine(heads, "v0002.etck"), secret);
 
         // When the registry is opened
-        using var registry = HeadRegistry.Open(heads, TestHeads.BundleId);
+        using var registry = HeadRegistry.Open(heads, SeededCheckpoints.BundleId);
 
         // Then the link is refused as leading out, v0001 serves, and no message holds the secret's bytes
         Assert.Equal(1, registry.Current!.Number);
@@ -42,7 +42,7 @@ public class HeadRegistryLinkTests
         File.CreateSymbolicLink(Path.Combine(heads, HeadRegistry.PointerFileName), secret);
 
         // When the registry is opened
-        using var registry = HeadRegistry.Open(heads, TestHeads.BundleId);
+        using var registry = HeadRegistry.Open(heads, SeededCheckpoints.BundleId);
 
         // Then the newest intact head serves, the link is reported, its target is untouched and never shown
         Assert.Equal(2, registry.Current!.Number);
@@ -62,19 +62,19 @@ public class HeadRegistryLinkTests
         File.CreateSymbolicLink(Path.Combine(heads, "v0002.etck"), copy);
 
         // When the registry is opened
-        using var registry = HeadRegistry.Open(heads, TestHeads.BundleId);
+        using var registry = HeadRegistry.Open(heads, SeededCheckpoints.BundleId);
 
         // Then it is read as before
         Assert.Equal(2, registry.Current!.Number);
-        Assert.True(TestHeads.IsConsistent(registry.ReadCurrent()));
+        Assert.True(SeededCheckpoints.IsConsistent(registry.ReadCurrent()));
     }
 
     private static string Seed(TempDirectory temp)
     {
         var heads = temp.Combine("heads");
-        using var registry = HeadRegistry.Open(heads, TestHeads.BundleId);
-        registry.Initialize(TestHeads.Checkpoint(1));
-        registry.Promote(TestHeads.Checkpoint(2), TestHeads.Metrics(0.9));
+        using var registry = HeadRegistry.Open(heads, SeededCheckpoints.BundleId);
+        registry.Initialize(SeededCheckpoints.Checkpoint(1));
+        registry.Promote(SeededCheckpoints.Checkpoint(2), SeededCheckpoints.Metrics(0.9));
         return heads;
     }
 }

@@ -15,21 +15,21 @@ public class HeadRegistryTests
         // Given a registry holding the bundle's initial head
         using var temp = new TempDirectory();
         var time = new ManualTimeProvider(Start);
-        var metrics = TestHeads.Metrics(0.9, 30, ("good", 1.0, 10), ("scratch", 0.8, 10), ("dent", 0.9, 10));
-        using (var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId, timeProvider: time))
+        var metrics = SeededCheckpoints.Metrics(0.9, 30, ("good", 1.0, 10), ("scratch", 0.8, 10), ("dent", 0.9, 10));
+        using (var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId, timeProvider: time))
         {
             Assert.Null(registry.Current);
-            var initial = registry.Initialize(TestHeads.Checkpoint(1));
+            var initial = registry.Initialize(SeededCheckpoints.Checkpoint(1));
             Assert.Equal(HeadSource.Initial, initial.Source);
 
             // When a trained head is promoted
             time.Advance(TimeSpan.FromHours(1));
-            var promoted = registry.Promote(TestHeads.Checkpoint(2), metrics);
+            var promoted = registry.Promote(SeededCheckpoints.Checkpoint(2), metrics);
             Assert.Equal("v0002", promoted.Name);
         }
 
         // Then after a restart it is in service, whole, with its metadata
-        using var reopened = HeadRegistry.Open(temp.Path, TestHeads.BundleId);
+        using var reopened = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId);
         var current = reopened.Current!;
         Assert.Equal(2, current.Number);
         Assert.Equal(HeadSource.Trained, current.Source);
@@ -40,8 +40,8 @@ public class HeadRegistryTests
         Assert.Equal(120, current.Metrics.TrainingSamples);
         Assert.Equal("v0002\n", File.ReadAllText(Path.Combine(temp.Path, "current")));
         var checkpoint = reopened.ReadCurrent();
-        Assert.True(TestHeads.IsConsistent(checkpoint));
-        Assert.Equal("2", checkpoint.Metadata[TestHeads.SeedKey]);
+        Assert.True(SeededCheckpoints.IsConsistent(checkpoint));
+        Assert.Equal("2", checkpoint.Metadata[SeededCheckpoints.SeedKey]);
         Assert.Empty(reopened.Issues);
     }
 
@@ -50,10 +50,10 @@ public class HeadRegistryTests
     {
         // Given three versions: initial, trained A, trained B
         using var temp = new TempDirectory();
-        using var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId);
-        registry.Initialize(TestHeads.Checkpoint(1));
-        registry.Promote(TestHeads.Checkpoint(2), TestHeads.Metrics(0.8));
-        registry.Promote(TestHeads.Checkpoint(3), TestHeads.Metrics(0.9));
+        using var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId);
+        registry.Initialize(SeededCheckpoints.Checkpoint(1));
+        registry.Promote(SeededCheckpoints.Checkpoint(2), SeededCheckpoints.Metrics(0.8));
+        registry.Promote(SeededCheckpoints.Checkpoint(3), SeededCheckpoints.Metrics(0.9));
 
         // When rolled back once
         var first = registry.Rollback();
@@ -62,13 +62,13 @@ public class HeadRegistryTests
         Assert.Equal(4, first.Number);
         Assert.Equal(HeadSource.Rollback, first.Source);
         Assert.Equal(2, first.RestoredFrom);
-        Assert.Equal("2", registry.ReadCurrent().Metadata[TestHeads.SeedKey]);
+        Assert.Equal("2", registry.ReadCurrent().Metadata[SeededCheckpoints.SeedKey]);
         Assert.Equal(0.8, first.Metrics!.ValidationAccuracy);
 
         // When rolled back again: the initial head, and then there is nothing before it
         var second = registry.Rollback();
         Assert.Equal(1, second.RestoredFrom);
-        Assert.Equal("1", registry.ReadCurrent().Metadata[TestHeads.SeedKey]);
+        Assert.Equal("1", registry.ReadCurrent().Metadata[SeededCheckpoints.SeedKey]);
         var error = Assert.Throws<HeadRegistryException>(registry.Rollback);
         Assert.Contains("no earlier head", error.Message, StringComparison.Ordinal);
         Assert.Equal(5, registry.Current!.Number);
@@ -79,13 +79,13 @@ public class HeadRegistryTests
     {
         // Given a registry that keeps two versions
         using var temp = new TempDirectory();
-        using var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId, new HeadRegistryOptions { KeepHeads = 2 });
-        registry.Initialize(TestHeads.Checkpoint(1));
+        using var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId, new HeadRegistryOptions { KeepHeads = 2 });
+        registry.Initialize(SeededCheckpoints.Checkpoint(1));
 
         // When five heads are promoted
         for (var i = 2; i <= 6; i++)
         {
-            registry.Promote(TestHeads.Checkpoint(i), TestHeads.Metrics(0.9));
+            registry.Promote(SeededCheckpoints.Checkpoint(i), SeededCheckpoints.Metrics(0.9));
         }
 
         // Then the newest two are on the disk, and the one before them that a second rollback needs
@@ -95,7 +95,7 @@ public class HeadRegistryTests
         registry.Rollback();
         Assert.Equal(5, registry.Current!.RestoredFrom);
         Assert.Equal(["v0004.etck", "v0006.etck", "v0007.etck"], VersionFiles(temp.Path));
-        registry.Promote(TestHeads.Checkpoint(8), TestHeads.Metrics(0.9));
+        registry.Promote(SeededCheckpoints.Checkpoint(8), SeededCheckpoints.Metrics(0.9));
 
         // Then the current (v0008), its previous (v0007) and the one before (v0004) are kept
         Assert.Equal(["v0004.etck", "v0007.etck", "v0008.etck"], VersionFiles(temp.Path));
@@ -107,10 +107,10 @@ public class HeadRegistryTests
     {
         // Given KeepHeads = 2 and a rollback whose previous is old
         using var temp = new TempDirectory();
-        using var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId, new HeadRegistryOptions { KeepHeads = 2 });
-        registry.Initialize(TestHeads.Checkpoint(1));
-        registry.Promote(TestHeads.Checkpoint(2), TestHeads.Metrics(0.9));
-        registry.Promote(TestHeads.Checkpoint(3), TestHeads.Metrics(0.9));
+        using var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId, new HeadRegistryOptions { KeepHeads = 2 });
+        registry.Initialize(SeededCheckpoints.Checkpoint(1));
+        registry.Promote(SeededCheckpoints.Checkpoint(2), SeededCheckpoints.Metrics(0.9));
+        registry.Promote(SeededCheckpoints.Checkpoint(3), SeededCheckpoints.Metrics(0.9));
 
         // When rolled back: v0004 restores v0002, whose previous is v0001
         registry.Rollback();
@@ -133,17 +133,17 @@ public class HeadRegistryTests
         File.WriteAllBytes(Path.Combine(temp.Path, "current.9a8b7c6d" + AtomicFile.TempSuffix), "v00"u8.ToArray());
 
         // When the registry is opened
-        using var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId);
+        using var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId);
 
         // Then v0003 is in service, whole, and the leftovers are gone and reported
         Assert.Equal(3, registry.Current!.Number);
-        Assert.True(TestHeads.IsConsistent(registry.ReadCurrent()));
+        Assert.True(SeededCheckpoints.IsConsistent(registry.ReadCurrent()));
         Assert.Equal(["v0001.etck", "v0002.etck", "v0003.etck"], VersionFiles(temp.Path));
         Assert.Empty(Directory.GetFiles(temp.Path, "*" + AtomicFile.TempSuffix));
         Assert.Contains(registry.Issues, i => i.Contains("v0004.etck", StringComparison.Ordinal) && i.Contains("did not finish", StringComparison.Ordinal));
 
         // And the next promotion works and takes the next number
-        Assert.Equal(4, registry.Promote(TestHeads.Checkpoint(4), TestHeads.Metrics(0.9)).Number);
+        Assert.Equal(4, registry.Promote(SeededCheckpoints.Checkpoint(4), SeededCheckpoints.Metrics(0.9)).Number);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public class HeadRegistryTests
         File.WriteAllText(Path.Combine(temp.Path, "current"), "v0002\n");
 
         // When the registry is opened
-        using var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId);
+        using var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId);
 
         // Then v0002 is in service: v0003 was never promoted, and it is removed
         Assert.Equal(2, registry.Current!.Number);
@@ -188,16 +188,16 @@ public class HeadRegistryTests
         }
 
         // When the registry is opened
-        using (var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId))
+        using (var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId))
         {
             // Then v0002 is in service, the damage is reported, and the pointer names v0002
             Assert.Equal(2, registry.Current!.Number);
-            Assert.True(TestHeads.IsConsistent(registry.ReadCurrent()));
+            Assert.True(SeededCheckpoints.IsConsistent(registry.ReadCurrent()));
             Assert.Contains(registry.Issues, i => i.Contains("fell back to v0002", StringComparison.Ordinal));
             Assert.Equal("v0002\n", File.ReadAllText(Path.Combine(temp.Path, "current")));
 
             // And the next promotion never reuses the damaged file's number
-            Assert.Equal(damage == "delete" ? 3 : 4, registry.Promote(TestHeads.Checkpoint(9), TestHeads.Metrics(0.9)).Number);
+            Assert.Equal(damage == "delete" ? 3 : 4, registry.Promote(SeededCheckpoints.Checkpoint(9), SeededCheckpoints.Metrics(0.9)).Number);
         }
     }
 
@@ -222,7 +222,7 @@ public class HeadRegistryTests
         }
 
         // When the registry is opened
-        using var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId);
+        using var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId);
 
         // Then the newest intact head is served and the problem is reported
         Assert.Equal(3, registry.Current!.Number);
@@ -249,9 +249,9 @@ public class HeadRegistryTests
     public void Promote_WithAnotherHeadShape_ThrowsAndKeepsTheCurrentHead()
     {
         using var temp = new TempDirectory();
-        using var registry = HeadRegistry.Open(temp.Path, TestHeads.BundleId);
-        registry.Initialize(TestHeads.Checkpoint(1));
-        var error = Assert.Throws<ArgumentException>(() => registry.Promote(TestHeads.Checkpoint(2, features: 16), TestHeads.Metrics(0.9)));
+        using var registry = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId);
+        registry.Initialize(SeededCheckpoints.Checkpoint(1));
+        var error = Assert.Throws<ArgumentException>(() => registry.Promote(SeededCheckpoints.Checkpoint(2, features: 16), SeededCheckpoints.Metrics(0.9)));
         Assert.Contains("head.weight[16,3]", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, registry.Current!.Number);
         Assert.Equal(["v0001.etck"], VersionFiles(temp.Path));
@@ -261,8 +261,8 @@ public class HeadRegistryTests
     public void Open_WhileOpenElsewhere_Throws()
     {
         using var temp = new TempDirectory();
-        using var first = HeadRegistry.Open(temp.Path, TestHeads.BundleId);
-        Assert.Throws<HeadRegistryException>(() => HeadRegistry.Open(temp.Path, TestHeads.BundleId));
+        using var first = HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId);
+        Assert.Throws<HeadRegistryException>(() => HeadRegistry.Open(temp.Path, SeededCheckpoints.BundleId));
     }
 
     [Fact]
@@ -274,11 +274,11 @@ public class HeadRegistryTests
 
     private static void PromoteSeeds(string directory, params int[] seeds)
     {
-        using var registry = HeadRegistry.Open(directory, TestHeads.BundleId, new HeadRegistryOptions { KeepHeads = 10 });
-        registry.Initialize(TestHeads.Checkpoint(seeds[0]));
+        using var registry = HeadRegistry.Open(directory, SeededCheckpoints.BundleId, new HeadRegistryOptions { KeepHeads = 10 });
+        registry.Initialize(SeededCheckpoints.Checkpoint(seeds[0]));
         foreach (var seed in seeds.Skip(1))
         {
-            registry.Promote(TestHeads.Checkpoint(seed), TestHeads.Metrics(0.9));
+            registry.Promote(SeededCheckpoints.Checkpoint(seed), SeededCheckpoints.Metrics(0.9));
         }
     }
 

@@ -14,7 +14,7 @@ public class QualityGateTests
         var gate = new QualityGate();
 
         // When the gate decides
-        var decision = gate.Decide(TestHeads.Metrics(0.91, 100, Balanced), TestHeads.Metrics(0.94, 100, Balanced), "v0003");
+        var decision = gate.Decide(SeededCheckpoints.Metrics(0.91, 100, Balanced), SeededCheckpoints.Metrics(0.94, 100, Balanced), "v0003");
 
         // Then it keeps v0003 and says so with both numbers and the margin
         Assert.False(decision.Promote);
@@ -31,7 +31,7 @@ public class QualityGateTests
     public void Decide_PromotesExactlyWhenCandidateIsAtLeastCurrentMinusMargin(double candidate, double current, double margin, bool promote)
     {
         var gate = new QualityGate(new QualityGateOptions { Margin = margin });
-        var decision = gate.Decide(TestHeads.Metrics(candidate, 100, Balanced), TestHeads.Metrics(current, 100, Balanced), "v0002");
+        var decision = gate.Decide(SeededCheckpoints.Metrics(candidate, 100, Balanced), SeededCheckpoints.Metrics(current, 100, Balanced), "v0002");
         Assert.Equal(promote, decision.Promote);
         Assert.Contains(promote ? "promoted" : "kept v0002", decision.Reason, StringComparison.Ordinal);
     }
@@ -41,7 +41,7 @@ public class QualityGateTests
     {
         // 0.94 − 0.0 computed from counts must not lose to rounding
         var gate = new QualityGate(new QualityGateOptions { Margin = 0.1 });
-        var decision = gate.Decide(TestHeads.Metrics(2.0 / 3.0, 30, Balanced), TestHeads.Metrics((2.0 / 3.0) + 0.1, 30, Balanced), "v0001");
+        var decision = gate.Decide(SeededCheckpoints.Metrics(2.0 / 3.0, 30, Balanced), SeededCheckpoints.Metrics((2.0 / 3.0) + 0.1, 30, Balanced), "v0001");
         Assert.True(decision.Promote, decision.Reason);
     }
 
@@ -51,7 +51,7 @@ public class QualityGateTests
     public void Decide_NeverPromotesANaNCandidate_EvenWithoutAHeadInService(double accuracy)
     {
         var gate = new QualityGate(new QualityGateOptions { Margin = 1 });
-        var decision = gate.Decide(TestHeads.Metrics(accuracy, 100, Balanced), null, null);
+        var decision = gate.Decide(SeededCheckpoints.Metrics(accuracy, 100, Balanced), null, null);
         Assert.False(decision.Promote);
         Assert.Contains("not a number", decision.Reason, StringComparison.Ordinal);
     }
@@ -60,7 +60,7 @@ public class QualityGateTests
     public void Decide_NeverPromotesACandidateWithANaNClassAccuracy()
     {
         var gate = new QualityGate();
-        var decision = gate.Decide(TestHeads.Metrics(0.99, 100, ("good", 1.0, 50), ("dent", double.NaN, 50)), TestHeads.Metrics(0.5, 100, Balanced), "v0001");
+        var decision = gate.Decide(SeededCheckpoints.Metrics(0.99, 100, ("good", 1.0, 50), ("dent", double.NaN, 50)), SeededCheckpoints.Metrics(0.5, 100, Balanced), "v0001");
         Assert.False(decision.Promote);
         Assert.Contains("class 'dent'", decision.Reason, StringComparison.Ordinal);
     }
@@ -69,7 +69,7 @@ public class QualityGateTests
     public void Decide_KeepsTheCurrentHead_WhenThereAreTooFewValidationSamples()
     {
         var gate = new QualityGate(new QualityGateOptions { MinValidationSamples = 20 });
-        var decision = gate.Decide(TestHeads.Metrics(1.0, 12, ("good", 1, 6), ("dent", 1, 6)), TestHeads.Metrics(0.5, 12, ("good", 1, 6), ("dent", 0, 6)), "v0004");
+        var decision = gate.Decide(SeededCheckpoints.Metrics(1.0, 12, ("good", 1, 6), ("dent", 1, 6)), SeededCheckpoints.Metrics(0.5, 12, ("good", 1, 6), ("dent", 0, 6)), "v0004");
         Assert.False(decision.Promote);
         Assert.Equal("only 12 validation samples, fewer than the 20 a decision needs (label more parts): kept v0004", decision.Reason);
     }
@@ -78,7 +78,7 @@ public class QualityGateTests
     public void Decide_KeepsTheCurrentHead_WhenAClassHasTooFewValidationSamples()
     {
         var gate = new QualityGate(new QualityGateOptions { MinValidationSamplesPerClass = 3 });
-        var decision = gate.Decide(TestHeads.Metrics(1.0, 30, ("good", 1, 28), ("dent", 1, 2)), TestHeads.Metrics(0.5, 30, Balanced), "v0004");
+        var decision = gate.Decide(SeededCheckpoints.Metrics(1.0, 30, ("good", 1, 28), ("dent", 1, 2)), SeededCheckpoints.Metrics(0.5, 30, Balanced), "v0004");
         Assert.False(decision.Promote);
         Assert.Contains("class 'dent' has 2 validation samples", decision.Reason, StringComparison.Ordinal);
     }
@@ -86,7 +86,7 @@ public class QualityGateTests
     [Fact]
     public void Decide_PromotesTheFirstTrainedHead_WhenNothingIsInService()
     {
-        var decision = new QualityGate().Decide(TestHeads.Metrics(0.7, 30, Balanced), null, null);
+        var decision = new QualityGate().Decide(SeededCheckpoints.Metrics(0.7, 30, Balanced), null, null);
         Assert.True(decision.Promote);
         Assert.Null(decision.CurrentAccuracy);
     }
@@ -94,7 +94,7 @@ public class QualityGateTests
     [Fact]
     public void Decide_KeepsTheCurrentHead_WhenTheTwoWereNotMeasuredOnTheSameSamples()
     {
-        var decision = new QualityGate().Decide(TestHeads.Metrics(0.99, 40, Balanced), TestHeads.Metrics(0.5, 30, Balanced), "v0002");
+        var decision = new QualityGate().Decide(SeededCheckpoints.Metrics(0.99, 40, Balanced), SeededCheckpoints.Metrics(0.5, 30, Balanced), "v0002");
         Assert.False(decision.Promote);
         Assert.Contains("same samples", decision.Reason, StringComparison.Ordinal);
     }
@@ -106,7 +106,7 @@ public class QualityGateTests
         var gate = new QualityGate();
 
         // When the gate decides
-        var decision = gate.Decide(TestHeads.Metrics(0.30, 30, Balanced), TestHeads.Metrics(0.10, 30, Balanced), "v0001");
+        var decision = gate.Decide(SeededCheckpoints.Metrics(0.30, 30, Balanced), SeededCheckpoints.Metrics(0.10, 30, Balanced), "v0001");
 
         // Then the candidate is refused, and the reason says why
         Assert.False(decision.Promote);
@@ -117,7 +117,7 @@ public class QualityGateTests
     public void Decide_PromotesABarelyBetterThanChanceHead_WhenTheChanceRuleIsOff()
     {
         var gate = new QualityGate(new QualityGateOptions { RequireBetterThanChance = false });
-        var decision = gate.Decide(TestHeads.Metrics(0.30, 30, Balanced), TestHeads.Metrics(0.10, 30, Balanced), "v0001");
+        var decision = gate.Decide(SeededCheckpoints.Metrics(0.30, 30, Balanced), SeededCheckpoints.Metrics(0.10, 30, Balanced), "v0001");
         Assert.True(decision.Promote);
     }
 

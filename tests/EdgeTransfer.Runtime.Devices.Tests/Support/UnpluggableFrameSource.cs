@@ -6,13 +6,13 @@ namespace EdgeTransfer.Runtime.Devices.Tests.Support;
 /// A frame source that plays a script: each step either delivers a small frame or throws. Used behind a
 /// <see cref="ResilientFrameSource"/> to stand for a camera that is unplugged and comes back.
 /// </summary>
-internal sealed class ScriptedFrameSource : IFrameSource
+internal sealed class UnpluggableFrameSource : IFrameSource
 {
     private readonly Queue<Func<Frame?>> _steps;
     private readonly byte[] _pixels = new byte[2 * 2 * 3];
     private long _id;
 
-    public ScriptedFrameSource(string name, params Func<Frame?>[] steps)
+    public UnpluggableFrameSource(string name, params Func<Frame?>[] steps)
     {
         Name = name;
         _steps = new Queue<Func<Frame?>>(steps);

@@ -4,7 +4,7 @@ using EdgeTransfer.Runtime.Heads;
 namespace EdgeTransfer.Runtime.Tests.Support;
 
 /// <summary>Head checkpoints whose every value follows from a seed recorded in their metadata, so a reader can prove it got the whole file.</summary>
-internal static class TestHeads
+internal static class SeededCheckpoints
 {
     public const string SeedKey = "test.seed";
     public const string BundleId = "test-bundle-3c";
