@@ -21,6 +21,10 @@ public sealed class RecipeFitter
     // convex, so the optimum is the same). Weak keys: a set that is no longer used takes its head with it.
     private readonly ConditionalWeakTable<FeatureSet, LinearHead> _warm = [];
 
+    // The standard-scaled copy of each training set, for the same grid: the scaler depends on the set alone, and a new
+    // N×D copy per penalty was large-object garbage that no gen2 collection reclaimed before the device's memory peak.
+    private readonly ConditionalWeakTable<FeatureSet, Scaled> _scaled = [];
+
     /// <summary>Creates a fitter for the linear head graphs of one bundle.</summary>
     /// <param name="trainingModel">The bytes of <c>train.onnx</c> (a linear head).</param>
     /// <param name="optimizerModel">The bytes of <c>optimizer.onnx</c>.</param>
@@ -60,10 +64,14 @@ public sealed class RecipeFitter
         {
             cancellationToken.ThrowIfCancellationRequested();
             // A plain standard scaler, as the baseline's: λ then means what scikit-learn's C means on the same features.
-            var scaler = FeatureTransform.Fit(data, standardise: true, normalise: false, unitMeanNorm: false);
-            var head = LogisticRegression.Fit(scaler.Apply(data), ClassCount, 1.0 / (candidate.Penalty * data.Count), _warm.TryGetValue(data, out var warm) ? warm : null);
+            var scaled = _scaled.GetValue(data, static set =>
+            {
+                var scaler = FeatureTransform.Fit(set, standardise: true, normalise: false, unitMeanNorm: false);
+                return new Scaled(scaler, scaler.Apply(set));
+            });
+            var head = LogisticRegression.Fit(scaled.Data, ClassCount, 1.0 / (candidate.Penalty * data.Count), _warm.TryGetValue(data, out var warm) ? warm : null);
             _warm.AddOrUpdate(data, head);
-            return scaler.Fold(head);
+            return scaled.Transform.Fold(head);
         }
 
         var transform = FeatureTransform.Fit(data, standardise: candidate.Kind == RecipeKind.Standardised, normalise: candidate.Kind != RecipeKind.Standardised);
@@ -151,4 +159,6 @@ public sealed class RecipeFitter
 
         return new LinearHead(d, classCount, weight, bias);
     }
+
+    private sealed record Scaled(FeatureTransform Transform, FeatureSet Data);
 }
