@@ -21,9 +21,10 @@ public sealed class RecipeFitter
     // convex, so the optimum is the same). Weak keys: a set that is no longer used takes its head with it.
     private readonly ConditionalWeakTable<FeatureSet, LinearHead> _warm = [];
 
-    // The standard-scaled copy of each training set, for the same grid: the scaler depends on the set alone, and a new
-    // N×D copy per penalty was large-object garbage that no gen2 collection reclaimed before the device's memory peak.
-    private readonly ConditionalWeakTable<FeatureSet, Scaled> _scaled = [];
+    // The transformed copies of each training set, one per kind of transform (the grid has three for fifteen
+    // candidates): a transform depends on the set alone, and a new N×D copy per candidate was large-object garbage
+    // that no gen2 collection reclaimed before the device's memory peak.
+    private readonly ConditionalWeakTable<FeatureSet, Dictionary<TransformKind, Transformed>> _transformed = [];
 
     /// <summary>Creates a fitter for the linear head graphs of one bundle.</summary>
     /// <param name="trainingModel">The bytes of <c>train.onnx</c> (a linear head).</param>
@@ -64,18 +65,13 @@ public sealed class RecipeFitter
         {
             cancellationToken.ThrowIfCancellationRequested();
             // A plain standard scaler, as the baseline's: λ then means what scikit-learn's C means on the same features.
-            var scaled = _scaled.GetValue(data, static set =>
-            {
-                var scaler = FeatureTransform.Fit(set, standardise: true, normalise: false, unitMeanNorm: false);
-                return new Scaled(scaler, scaler.Apply(set));
-            });
+            var scaled = Transform(data, new TransformKind(Standardise: true, Normalise: false, UnitMeanNorm: false));
             var head = LogisticRegression.Fit(scaled.Data, ClassCount, 1.0 / (candidate.Penalty * data.Count), _warm.TryGetValue(data, out var warm) ? warm : null);
             _warm.AddOrUpdate(data, head);
             return scaled.Transform.Fold(head);
         }
 
-        var transform = FeatureTransform.Fit(data, standardise: candidate.Kind == RecipeKind.Standardised, normalise: candidate.Kind != RecipeKind.Standardised);
-        var z = transform.Apply(data);
+        var (transform, z) = Transform(data, new TransformKind(Standardise: candidate.Kind == RecipeKind.Standardised, Normalise: candidate.Kind != RecipeKind.Standardised, UnitMeanNorm: true));
         var start = Prototypes(z, ClassCount, candidate.Temperature);
         if (candidate.Kind == RecipeKind.Prototype)
         {
@@ -160,5 +156,23 @@ public sealed class RecipeFitter
         return new LinearHead(d, classCount, weight, bias);
     }
 
-    private sealed record Scaled(FeatureTransform Transform, FeatureSet Data);
+    private Transformed Transform(FeatureSet data, TransformKind kind)
+    {
+        var byKind = _transformed.GetValue(data, static _ => []);
+        lock (byKind)
+        {
+            if (!byKind.TryGetValue(kind, out var transformed))
+            {
+                var transform = FeatureTransform.Fit(data, kind.Standardise, kind.Normalise, kind.UnitMeanNorm);
+                transformed = new Transformed(transform, transform.Apply(data));
+                byKind.Add(kind, transformed);
+            }
+
+            return transformed;
+        }
+    }
+
+    private readonly record struct TransformKind(bool Standardise, bool Normalise, bool UnitMeanNorm);
+
+    private sealed record Transformed(FeatureTransform Transform, FeatureSet Data);
 }
