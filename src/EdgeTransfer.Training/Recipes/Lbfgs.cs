@@ -4,6 +4,7 @@ namespace EdgeTransfer.Training.Recipes;
 internal static class Lbfgs
 {
     private const int Memory = 10;
+    private const int Ring = Memory + 1;
 
     /// <summary>Minimises <paramref name="objective"/> from <paramref name="x"/> (updated in place).</summary>
     /// <param name="objective">Returns f(x) and writes ∇f(x) into its second argument.</param>
@@ -14,8 +15,12 @@ internal static class Lbfgs
         var n = x.Length;
         var g = new double[n];
         var f = objective(x, g);
-        var s = new List<double[]>();
-        var y = new List<double[]>();
+        // The last Memory steps and gradient changes, in a ring of vectors allocated once: a recipe grid runs
+        // L-BFGS hundreds of times, and two new vectors per iteration were most of the training's small garbage.
+        // One slot more than Memory, so a new pair is written into a free slot and only then accepted or dropped.
+        var s = new double[Ring][];
+        var y = new double[Ring][];
+        var (first, count) = (0, 0);
         var direction = new double[n];
         var alpha = new double[Memory];
         var trial = new double[n];
@@ -29,22 +34,25 @@ internal static class Lbfgs
 
             // Two-loop recursion: direction = −H·g.
             Array.Copy(g, direction, n);
-            for (var i = s.Count - 1; i >= 0; i--)
+            for (var i = count - 1; i >= 0; i--)
             {
-                alpha[i] = Dot(s[i], direction) / Dot(y[i], s[i]);
-                Axpy(-alpha[i], y[i], direction);
+                var (si, yi) = (s[(first + i) % Ring], y[(first + i) % Ring]);
+                alpha[i] = Dot(si, direction) / Dot(yi, si);
+                Axpy(-alpha[i], yi, direction);
             }
 
-            var gamma = s.Count > 0 ? Dot(s[^1], y[^1]) / Dot(y[^1], y[^1]) : 1 / Math.Max(1, Norm(g));
+            var newest = (first + count - 1) % Ring;
+            var gamma = count > 0 ? Dot(s[newest], y[newest]) / Dot(y[newest], y[newest]) : 1 / Math.Max(1, Norm(g));
             for (var i = 0; i < n; i++)
             {
                 direction[i] *= gamma;
             }
 
-            for (var i = 0; i < s.Count; i++)
+            for (var i = 0; i < count; i++)
             {
-                var beta = Dot(y[i], direction) / Dot(y[i], s[i]);
-                Axpy(alpha[i] - beta, s[i], direction);
+                var (si, yi) = (s[(first + i) % Ring], y[(first + i) % Ring]);
+                var beta = Dot(yi, direction) / Dot(yi, si);
+                Axpy(alpha[i] - beta, si, direction);
             }
 
             for (var i = 0; i < n; i++)
@@ -56,8 +64,7 @@ internal static class Lbfgs
             if (slope >= 0)
             {
                 // Not a descent direction (curvature lost): restart from the gradient.
-                s.Clear();
-                y.Clear();
+                (first, count) = (0, 0);
                 continue;
             }
 
@@ -79,8 +86,9 @@ internal static class Lbfgs
                 step *= 0.5;
             }
 
-            var sNew = new double[n];
-            var yNew = new double[n];
+            var slot = (first + count) % Ring;
+            var sNew = s[slot] ??= new double[n];
+            var yNew = y[slot] ??= new double[n];
             for (var i = 0; i < n; i++)
             {
                 sNew[i] = trial[i] - x[i];
@@ -93,12 +101,13 @@ internal static class Lbfgs
             f = trialF;
             if (Dot(sNew, yNew) > 1e-12)
             {
-                s.Add(sNew);
-                y.Add(yNew);
-                if (s.Count > Memory)
+                if (count < Memory)
                 {
-                    s.RemoveAt(0);
-                    y.RemoveAt(0);
+                    count++;
+                }
+                else
+                {
+                    first = (first + 1) % Ring;
                 }
             }
 

@@ -42,27 +42,29 @@ public static class RecipeSelection
 
         var folds = thinnest < options.CrossValidationBelow ? Math.Min(options.MaxFolds, thinnest) : 1;
         var assignment = AssignFolds(byClass, folds, options.ValidationFraction, options.Seed, data.Count);
-        var splits = Enumerable.Range(0, folds)
-            .Select(f => (Training: Subset(data, i => assignment[i] != f), Validation: Subset(data, i => assignment[i] == f)))
-            .ToList();
-        var scores = new List<CandidateScore>(options.Grid.Count);
-        foreach (var candidate in options.Grid)
+        // Fold by fold, every candidate on the fold's sets before the next fold is cut: one fold's copies (and the
+        // fitter's transforms of them) are alive at a time, where cutting every fold first kept them all until the end.
+        var accuracy = new double[options.Grid.Count];
+        var loss = new double[options.Grid.Count];
+        var validationSamples = 0;
+        for (var f = 0; f < folds; f++)
         {
-            double accuracy = 0, loss = 0;
-            foreach (var (training, validation) in splits)
+            var training = Subset(data, assignment, f, inFold: false);
+            var validation = Subset(data, assignment, f, inFold: true);
+            validationSamples += validation.Count;
+            for (var c = 0; c < options.Grid.Count; c++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var (a, l) = fitter.Fit(training, candidate, cancellationToken).Score(validation);
-                accuracy += a / folds;
-                loss += l / folds;
+                var (a, l) = fitter.Fit(training, options.Grid[c], cancellationToken).Score(validation);
+                accuracy[c] += a / folds;
+                loss[c] += l / folds;
             }
-
-            scores.Add(new CandidateScore(candidate, accuracy, loss));
         }
+
+        var scores = options.Grid.Select((candidate, c) => new CandidateScore(candidate, accuracy[c], loss[c])).ToList();
 
         // Accuracy decides; on equal accuracy (common with few samples) the lower cross-entropy, then the grid's order.
         var best = scores.OrderByDescending(s => Math.Round(s.Accuracy, 9)).ThenBy(s => s.Loss).First();
-        var validationSamples = splits.Sum(s => s.Validation.Count);
         return new RecipeResult(best.Candidate, fitter.Fit(data, best.Candidate, cancellationToken), scores, folds, validationSamples);
     }
 
@@ -121,17 +123,29 @@ public static class RecipeSelection
         return assignment;
     }
 
-    private static FeatureSet Subset(FeatureSet data, Func<int, bool> take)
+    // The rows whose fold is (inFold) or is not (training side) fold f, copied in row order.
+    private static FeatureSet Subset(FeatureSet data, int[] assignment, int f, bool inFold)
     {
-        var rows = Enumerable.Range(0, data.Count).Where(take).ToList();
-        var d = data.FeatureSize;
-        var features = new float[rows.Count * d];
-        var labels = new long[rows.Count];
-        var all = data.Labels.Span;
-        for (var i = 0; i < rows.Count; i++)
+        var count = 0;
+        foreach (var fold in assignment)
         {
-            data.Row(rows[i]).CopyTo(features.AsSpan(i * d, d));
-            labels[i] = all[rows[i]];
+            count += (fold == f) == inFold ? 1 : 0;
+        }
+
+        var d = data.FeatureSize;
+        var features = new float[count * d];
+        var labels = new long[count];
+        var all = data.Labels.Span;
+        var next = 0;
+        for (var row = 0; row < data.Count; row++)
+        {
+            if ((assignment[row] == f) != inFold)
+            {
+                continue;
+            }
+
+            data.Row(row).CopyTo(features.AsSpan(next * d, d));
+            labels[next++] = all[row];
         }
 
         return new FeatureSet(features, labels, d);
