@@ -54,6 +54,26 @@ public class CoresetSamplerTests
         Assert.Equal(one, three);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    public void Select_OnHalfPrecisionRows_PicksWhatItPicksOnTheSameValuesInSinglePrecision(int samplingDimensions)
+    {
+        // Given rows rounded to half precision (a fit keeps its bank parts' embeddings so), in both widths; more than
+        // one block of the block-wise widening
+        var halves = SyntheticMaps.RandomRows(1000, 48, 8).Select(v => (Half)v).ToArray();
+        var singles = halves.Select(h => (float)h).ToArray();
+
+        // When the two overloads select
+        var fromHalves = CoresetSampler.Select((ReadOnlySpan<Half>)halves, 1000, 48, budget: 40, seed: 6, samplingDimensions, threads: 2);
+        var fromSingles = CoresetSampler.Select(singles, 1000, 48, budget: 40, seed: 6, samplingDimensions, threads: 2);
+
+        // Then they pick the same rows, and the bank holds those rows' values
+        Assert.Equal(fromSingles, fromHalves);
+        var bank = MemoryBank.FromRows((ReadOnlySpan<Half>)halves, 48, fromHalves);
+        Assert.Equal(fromHalves.SelectMany(r => singles.Skip(r * 48).Take(48)), bank.Rows);
+    }
+
     [Fact]
     public void Select_WithZeroThreads_IsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => CoresetSampler.Select(SyntheticMaps.RandomRows(10, 4, 1), 10, 4, 2, 1, threads: 0));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 using EdgeTransfer.Artifacts.Randomness;
 
 namespace EdgeTransfer.Runtime.Anomaly;
@@ -49,8 +50,8 @@ public sealed class AnomalyFitter
     /// <summary>
     /// Fits a model on samples that arrive one at a time (for example straight from the backbone): the good samples
     /// that go into the bank are embedded as they arrive and their maps are not kept, so a fit from many parts holds
-    /// one embedding per training part (a third less than its maps) and the maps of the held-out parts only. Gives the
-    /// same model as <see cref="Fit(IReadOnlyList{AnomalySample}, IProgress{AnomalyFitProgress}?, CancellationToken)"/>
+    /// one half-precision embedding per training part (a third of the size of its maps) and the maps of the held-out
+    /// parts only. Gives the same model as <see cref="Fit(IReadOnlyList{AnomalySample}, IProgress{AnomalyFitProgress}?, CancellationToken)"/>
     /// on the same samples in the same order.
     /// </summary>
     /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read); more may not.</param>
@@ -81,7 +82,10 @@ public sealed class AnomalyFitter
         FeatureLayout? layout = null;
         RandomProjection? projection = null;
         PatchEmbedder? embedder = null;
-        float[] embeddings = [];
+        // The bank parts' embeddings in half precision: they are the fit's largest buffer (80 parts × 784 patches × 128
+        // dimensions), and a coreset pick and a nearest distance lose nothing measurable to an 11-bit mantissa.
+        Half[] embeddings = [];
+        float[] scratch = [];
         var stride = 0;
         var (seen, goodSeen, embedded) = (0, 0, 0);
         var embedClock = new Stopwatch();
@@ -96,7 +100,8 @@ public sealed class AnomalyFitter
                     : null;
                 embedder = new PatchEmbedder(layout.Value, projection);
                 stride = embedder.Patches * embedder.Dimensions;
-                embeddings = new float[(long)trainFilled.Length * stride];
+                embeddings = new Half[(long)trainFilled.Length * stride];
+                scratch = new float[stride];
             }
             else if (sample.Features.Layout != layout)
             {
@@ -124,7 +129,8 @@ public sealed class AnomalyFitter
 
             // A bank part's maps are not needed again once embedded: only its embedding is kept.
             embedClock.Start();
-            embedder!.Embed(sample.Features, embeddings.AsSpan(slot * stride, stride));
+            embedder!.Embed(sample.Features, scratch);
+            TensorPrimitives.ConvertToHalf(scratch, embeddings.AsSpan(slot * stride, stride));
             embedClock.Stop();
             trainFilled[slot] = true;
             embedded++;
@@ -150,15 +156,15 @@ public sealed class AnomalyFitter
         return Finish(layout!.Value, projection, embedder!, embeddings, trainCount, heldOut, defects, embedClock.Elapsed, progress, cancellationToken);
     }
 
-    private AnomalyFitResult Finish(FeatureLayout layout, RandomProjection? projection, PatchEmbedder embedder, float[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, List<AnomalyFeatures> defects, TimeSpan embedTime, IProgress<AnomalyFitProgress>? progress, CancellationToken cancellationToken)
+    private AnomalyFitResult Finish(FeatureLayout layout, RandomProjection? projection, PatchEmbedder embedder, Half[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, List<AnomalyFeatures> defects, TimeSpan embedTime, IProgress<AnomalyFitProgress>? progress, CancellationToken cancellationToken)
     {
         var seed = (ulong)_options.Seed;
         var clock = Stopwatch.StartNew();
         var patches = trainCount * embedder.Patches;
         var budget = _options.CoresetBudget(patches, embedder.Dimensions);
         progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Coreset, 0, 1));
-        var chosen = CoresetSampler.Select(embeddings.AsSpan(0, patches * embedder.Dimensions), patches, embedder.Dimensions, budget, seed, _options.SamplingDimensions, _options.Threads, cancellationToken);
-        var bank = MemoryBank.FromRows(embeddings, embedder.Dimensions, chosen);
+        var chosen = CoresetSampler.Select((ReadOnlySpan<Half>)embeddings.AsSpan(0, patches * embedder.Dimensions), patches, embedder.Dimensions, budget, seed, _options.SamplingDimensions, _options.Threads, cancellationToken);
+        var bank = MemoryBank.FromRows((ReadOnlySpan<Half>)embeddings, embedder.Dimensions, chosen);
         var coresetTime = clock.Elapsed;
         progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Coreset, 1, 1));
         clock.Restart();
@@ -261,7 +267,7 @@ public sealed class AnomalyFitter
         new FeatureMap(features.Stage3.Values.ToArray(), features.Stage3.Shape));
 
     // Closes the gaps left by bank slots whose sample never arrived; returns how many parts were embedded.
-    private static int Compact(float[] embeddings, int stride, bool[] filled)
+    private static int Compact(Half[] embeddings, int stride, bool[] filled)
     {
         var count = 0;
         for (var slot = 0; slot < filled.Length; slot++)

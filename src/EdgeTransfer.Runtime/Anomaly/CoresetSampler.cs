@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using EdgeTransfer.Artifacts.Randomness;
 
 namespace EdgeTransfer.Runtime.Anomaly;
@@ -27,7 +28,25 @@ public static class CoresetSampler
     /// <param name="threads">Threads that share each pass over the rows (the picks are the same for any count).</param>
     /// <param name="cancellationToken">Stops the selection between two picks.</param>
     /// <returns>The indices of the kept rows, in the order they were picked.</returns>
-    public static int[] Select(ReadOnlySpan<float> rows, int count, int dimensions, int budget, ulong seed, int samplingDimensions = 0, int threads = 1, CancellationToken cancellationToken = default)
+    public static int[] Select(ReadOnlySpan<float> rows, int count, int dimensions, int budget, ulong seed, int samplingDimensions = 0, int threads = 1, CancellationToken cancellationToken = default) =>
+        Select<float>(rows, count, dimensions, budget, seed, samplingDimensions, threads, cancellationToken);
+
+    /// <summary>Chooses <paramref name="budget"/> rows of half-precision <paramref name="rows"/> by greedy k-centre selection.</summary>
+    /// <remarks>The rows are widened a block at a time as the selection reads them, so half-precision rows (half the memory of a fit's embeddings) never need a full single-precision copy.</remarks>
+    /// <param name="rows">Row-major embeddings of <paramref name="dimensions"/> values each.</param>
+    /// <param name="count">The number of rows.</param>
+    /// <param name="dimensions">The length of each row.</param>
+    /// <param name="budget">How many rows to keep; all are kept when it is <paramref name="count"/> or more.</param>
+    /// <param name="seed">Fixes the first row and the sampling projection.</param>
+    /// <param name="samplingDimensions">Project to this many dimensions for the selection when fewer than <paramref name="dimensions"/>; 0 = no projection.</param>
+    /// <param name="threads">Threads that share each pass over the rows (the picks are the same for any count).</param>
+    /// <param name="cancellationToken">Stops the selection between two picks.</param>
+    /// <returns>The indices of the kept rows, in the order they were picked.</returns>
+    public static int[] Select(ReadOnlySpan<Half> rows, int count, int dimensions, int budget, ulong seed, int samplingDimensions = 0, int threads = 1, CancellationToken cancellationToken = default) =>
+        Select<Half>(rows, count, dimensions, budget, seed, samplingDimensions, threads, cancellationToken);
+
+    private static int[] Select<T>(ReadOnlySpan<T> rows, int count, int dimensions, int budget, ulong seed, int samplingDimensions, int threads, CancellationToken cancellationToken)
+        where T : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
@@ -81,26 +100,42 @@ public static class CoresetSampler
         return chosen;
     }
 
-    private static PanelMatrix SamplingPanels(ReadOnlySpan<float> rows, int count, int dimensions, ulong seed, int samplingDimensions)
+    private static PanelMatrix SamplingPanels<T>(ReadOnlySpan<T> rows, int count, int dimensions, ulong seed, int samplingDimensions)
+        where T : unmanaged
     {
-        if (samplingDimensions == 0 || samplingDimensions >= dimensions)
-        {
-            return new PanelMatrix(rows, count, dimensions);
-        }
+        var project = samplingDimensions > 0 && samplingDimensions < dimensions;
+        var d = project ? samplingDimensions : dimensions;
 
-        // Projected a block of rows at a time straight into the panels: a full projected copy beside the panels
-        // would double the selection's memory (16 MB for 100 parts at 64 dims).
+        // Filled a block of rows at a time (widened from half precision, projected): a full widened or projected copy
+        // beside the panels would double the selection's memory (16 MB for 100 parts at 64 dims).
         const int Block = 256;
-        var projection = new RandomProjection(dimensions, samplingDimensions, seed + 1);
-        var panels = new PanelMatrix(count, samplingDimensions);
-        var projected = new float[Block * samplingDimensions];
+        var projection = project ? new RandomProjection(dimensions, samplingDimensions, seed + 1) : null;
+        var panels = new PanelMatrix(count, d);
+        var widened = typeof(T) == typeof(Half) ? new float[Block * dimensions] : null;
+        var projected = project ? new float[Block * samplingDimensions] : null;
         for (var first = 0; first < count; first += Block)
         {
             var n = Math.Min(Block, count - first);
-            projection.Project(rows.Slice(first * dimensions, n * dimensions), n, projected);
+            ReadOnlySpan<float> block;
+            if (widened is null)
+            {
+                block = MemoryMarshal.Cast<T, float>(rows.Slice(first * dimensions, n * dimensions));
+            }
+            else
+            {
+                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<T, Half>(rows.Slice(first * dimensions, n * dimensions)), widened);
+                block = widened.AsSpan(0, n * dimensions);
+            }
+
+            if (projection is not null)
+            {
+                projection.Project(block, n, projected);
+                block = projected;
+            }
+
             for (var r = 0; r < n; r++)
             {
-                panels.SetRow(first + r, projected.AsSpan(r * samplingDimensions, samplingDimensions));
+                panels.SetRow(first + r, block.Slice(r * d, d));
             }
         }
 

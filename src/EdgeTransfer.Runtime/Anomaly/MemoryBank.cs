@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace EdgeTransfer.Runtime.Anomaly;
 
 /// <summary>The patch embeddings of good parts that new patches are compared with: row-major, one row per patch.</summary>
@@ -49,6 +51,22 @@ public sealed class MemoryBank
         for (var i = 0; i < chosen.Count; i++)
         {
             rows.Slice(chosen[i] * dimensions, dimensions).CopyTo(kept.AsSpan(i * dimensions));
+        }
+
+        return new MemoryBank(kept, dimensions);
+    }
+
+    /// <summary>A bank of the <paramref name="chosen"/> rows of half-precision <paramref name="rows"/>, widened to single precision.</summary>
+    /// <param name="rows">Row-major embeddings.</param>
+    /// <param name="dimensions">The length of each row.</param>
+    /// <param name="chosen">The indices of the rows to keep, in bank order.</param>
+    public static MemoryBank FromRows(ReadOnlySpan<Half> rows, int dimensions, IReadOnlyList<int> chosen)
+    {
+        ArgumentNullException.ThrowIfNull(chosen);
+        var kept = new float[chosen.Count * dimensions];
+        for (var i = 0; i < chosen.Count; i++)
+        {
+            TensorPrimitives.ConvertToSingle(rows.Slice(chosen[i] * dimensions, dimensions), kept.AsSpan(i * dimensions, dimensions));
         }
 
         return new MemoryBank(kept, dimensions);
