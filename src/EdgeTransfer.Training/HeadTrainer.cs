@@ -19,13 +19,12 @@ namespace EdgeTransfer.Training;
 /// run early and have it end on the best epoch's parameters, kept in a second managed copy.</para>
 /// <para>A run that fails — loss NaN, infinite or above <see cref="HeadTrainerOptions.LossLimit"/>,
 /// bad data, cancellation, a runtime error — leaves the parameters, state and step as they were at its
-/// start. The trainer owns its sessions and buffers; it is not thread-safe.</para>
+/// start. The trainer owns its buffers and, unless it borrows them, its sessions; it is not thread-safe.</para>
 /// </remarks>
 public sealed class HeadTrainer : IDisposable
 {
     private readonly string _trainName;
     private readonly string _optimizerName;
-    private readonly SessionOptions _sessionOptions;
     private readonly RunOptions _runOptions;
     private readonly InferenceSession _train;
     private readonly InferenceSession _optimizer;
@@ -77,14 +76,29 @@ public sealed class HeadTrainer : IDisposable
         HeadTrainerOptions? options = null,
         string trainingModelName = "train.onnx",
         string optimizerModelName = "optimizer.onnx")
+        : this(Open(trainingModel, optimizerModel, start, options ??= new HeadTrainerOptions(), trainingModelName, optimizerModelName), ownsSessions: true, start, options)
     {
-        ArgumentNullException.ThrowIfNull(trainingModel);
-        ArgumentNullException.ThrowIfNull(optimizerModel);
+    }
+
+    /// <summary>A trainer on sessions it borrows (opened with <paramref name="options"/>' runtime settings) and does not close.</summary>
+    internal HeadTrainer(HeadSessions sessions, HeadCheckpoint start, HeadTrainerOptions options)
+        : this(sessions, ownsSessions: false, start, options)
+    {
+    }
+
+    private HeadTrainer(HeadSessions sessions, bool ownsSessions, HeadCheckpoint start, HeadTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(start);
-        options ??= new HeadTrainerOptions();
+        ArgumentNullException.ThrowIfNull(options);
         HeadTrainerOptionsValidator.Validate(options);
-        _trainName = trainingModelName;
-        _optimizerName = optimizerModelName;
+        if (ownsSessions)
+        {
+            _owned.Add(sessions);
+        }
+
+        _trainName = sessions.TrainName;
+        _optimizerName = sessions.OptimizerName;
         _batchSize = options.BatchSize;
         _epochs = options.Epochs;
         _seed = options.Seed;
@@ -95,13 +109,11 @@ public sealed class HeadTrainer : IDisposable
         _metadata = start.Metadata;
         _stepCount = start.Step;
 
-        _sessionOptions = SessionFactory.CreateOptions(options.Runtime);
-        _owned.Add(_sessionOptions);
         try
         {
             _runOptions = Own(new RunOptions());
-            _train = Own(OrtErrors.CreateSession(_trainName, trainingModel, _sessionOptions));
-            _optimizer = Own(OrtErrors.CreateSession(_optimizerName, optimizerModel, _sessionOptions));
+            _train = sessions.Train;
+            _optimizer = sessions.Optimizer;
 
             var trainInputs = _train.InputMetadata;
             FeatureSize = HeadGraphBinding.FixedDimension(_trainName, trainInputs, HeadGraphNames.Features, 1);
@@ -146,6 +158,16 @@ public sealed class HeadTrainer : IDisposable
             Dispose();
             throw;
         }
+    }
+
+    // The options are checked before any graph is loaded, so a bad setting is reported as such and costs no session.
+    private static HeadSessions Open(byte[] trainingModel, byte[] optimizerModel, HeadCheckpoint start, HeadTrainerOptions options, string trainingModelName, string optimizerModelName)
+    {
+        ArgumentNullException.ThrowIfNull(trainingModel);
+        ArgumentNullException.ThrowIfNull(optimizerModel);
+        ArgumentNullException.ThrowIfNull(start);
+        HeadTrainerOptionsValidator.Validate(options);
+        return new HeadSessions(trainingModel, optimizerModel, options.Runtime, trainingModelName, optimizerModelName);
     }
 
     /// <summary>D, the feature size the training graph takes.</summary>

@@ -72,10 +72,40 @@ public class RecipeTrainingTests(ITestOutputHelper output)
     {
         using var rig = new TrainingRig();
         var samples = rig.Samples([12, 0, 0]);
-        var fitter = Fitter(rig);
+        using var fitter = Fitter(rig);
 
         var error = Assert.Throws<ArgumentException>(() => RecipeSelection.Select(fitter, new FeatureSet(samples.Features, samples.Labels, 16), null, new RecipeOptions()));
         Assert.Contains("at least two classes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrainedCandidates_ShareOnePairOfSessions_WithoutCarryingStateFromOneToTheNext()
+    {
+        // Given samples and two trained candidates
+        using var rig = new TrainingRig();
+        var samples = rig.Samples([15, 15, 15]);
+        var data = new FeatureSet(samples.Features, samples.Labels, samples.FeatureDimension);
+        var first = new RecipeCandidate(RecipeKind.Standardised, 10, 0.5f, 0.1f);
+        var second = new RecipeCandidate(RecipeKind.Cosine, 10, 0.01f, 0f);
+
+        // When one fitter trains both in turn (its sessions lent to each), and a fresh fitter trains the second alone
+        LinearHead afterAnother;
+        using (var shared = Fitter(rig))
+        {
+            shared.Fit(data, first);
+            afterAnother = shared.Fit(data, second);
+        }
+
+        using var fresh = Fitter(rig);
+        var alone = fresh.Fit(data, second);
+
+        // Then the second head is the same bit for bit: a run leaves nothing in the sessions for the next
+        Assert.Equal(alone.Weight, afterAnother.Weight);
+        Assert.Equal(alone.Bias, afterAnother.Bias);
+
+        // And a closed fitter refuses to train
+        fresh.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => fresh.Fit(data, second));
     }
 
     [Fact]

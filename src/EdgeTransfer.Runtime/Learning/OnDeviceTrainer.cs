@@ -188,7 +188,11 @@ public sealed class OnDeviceTrainer
                     // The recipe is chosen on the training samples alone (its own folds), so the validation samples
                     // stay unseen for the quality gate below.
                     var recipeOptions = new RecipeOptions { Seed = options.Seed, Runtime = options.Runtime, LearningRate = (float)options.RecipeLearningRate };
-                    recipe = RecipeSelection.Select(new RecipeFitter(_trainingModel, _optimizerModel, start, recipeOptions), split.Training, split.TrainingParts, recipeOptions, cancellationToken);
+                    using (var fitter = new RecipeFitter(_trainingModel, _optimizerModel, start, recipeOptions))
+                    {
+                        recipe = RecipeSelection.Select(fitter, split.Training, split.TrainingParts, recipeOptions, cancellationToken);
+                    }
+
                     summary = new TrainingSummary([], 0, 0);
                     candidateHead = recipe.Head.ToCheckpoint(start, CandidateMetadata(currentHead, summary, split, options, recipe));
                     candidate.UpdateParameters(candidateHead);

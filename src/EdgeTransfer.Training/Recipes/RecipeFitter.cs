@@ -9,7 +9,7 @@ namespace EdgeTransfer.Training.Recipes;
 /// the transform and the prototypes are computed here in closed form; the trained kinds run the bundle's
 /// <c>train.onnx</c>/<c>optimizer.onnx</c> with ONNX Runtime on the transformed features, started from the prototypes.
 /// </summary>
-public sealed class RecipeFitter
+public sealed class RecipeFitter : IDisposable
 {
     private readonly byte[] _trainingModel;
     private readonly byte[] _optimizerModel;
@@ -25,6 +25,11 @@ public sealed class RecipeFitter
     // candidates): a transform depends on the set alone, and a new N×D copy per candidate was large-object garbage
     // that no gen2 collection reclaimed before the device's memory peak.
     private readonly ConditionalWeakTable<FeatureSet, Dictionary<TransformKind, Transformed>> _transformed = [];
+
+    // One pair of sessions for every trained candidate (eight in the grid, per fold), opened at the first.
+    private readonly Lock _sessionsLock = new();
+    private HeadSessions? _sessions;
+    private bool _disposed;
 
     /// <summary>Creates a fitter for the linear head graphs of one bundle.</summary>
     /// <param name="trainingModel">The bytes of <c>train.onnx</c> (a linear head).</param>
@@ -97,9 +102,20 @@ public sealed class RecipeFitter
             ClassWeights = BalancedWeights(counts),
             Runtime = _options.Runtime,
         };
-        using var run = new HeadTrainer(_trainingModel, _optimizerModel, start.ToCheckpoint(_template, _template.Metadata), trainer);
+        using var run = new HeadTrainer(Sessions(), start.ToCheckpoint(_template, _template.Metadata), trainer);
         run.Train(z, progress: null, cancellationToken);
         return transform.Fold(LinearHead.FromCheckpoint(run.ExportCheckpoint()));
+    }
+
+    /// <summary>Closes the ONNX Runtime sessions the trained candidates shared.</summary>
+    public void Dispose()
+    {
+        lock (_sessionsLock)
+        {
+            _disposed = true;
+            _sessions?.Dispose();
+            _sessions = null;
+        }
     }
 
     /// <summary>
@@ -154,6 +170,15 @@ public sealed class RecipeFitter
         }
 
         return new LinearHead(d, classCount, weight, bias);
+    }
+
+    private HeadSessions Sessions()
+    {
+        lock (_sessionsLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _sessions ??= new HeadSessions(_trainingModel, _optimizerModel, _options.Runtime, "train.onnx", "optimizer.onnx");
+        }
     }
 
     private Transformed Transform(FeatureSet data, TransformKind kind)

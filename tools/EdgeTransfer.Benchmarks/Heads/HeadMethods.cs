@@ -27,7 +27,8 @@ internal sealed class HeadMethods(Bundle bundle, string backboneRole, RuntimeOpt
     public (LinearHead Head, string Detail) Recipe(FeatureSet data, IReadOnlyList<long>? parts, int seed)
     {
         var options = new RecipeOptions { Seed = seed, Runtime = runtime };
-        var result = RecipeSelection.Select(new RecipeFitter(_train, _optimizer, _initial, options), data, parts, options);
+        using var fitter = new RecipeFitter(_train, _optimizer, _initial, options);
+        var result = RecipeSelection.Select(fitter, data, parts, options);
         return (result.Head, result.Chosen.Name);
     }
 
@@ -35,7 +36,8 @@ internal sealed class HeadMethods(Bundle bundle, string backboneRole, RuntimeOpt
     public (LinearHead Head, string Detail) Prototype(FeatureSet data, int seed)
     {
         var options = new RecipeOptions { Seed = seed, Runtime = runtime };
-        return (new RecipeFitter(_train, _optimizer, _initial, options).Fit(data, options.OneShot), options.OneShot.Name);
+        using var fitter = new RecipeFitter(_train, _optimizer, _initial, options);
+        return (fitter.Fit(data, options.OneShot), options.OneShot.Name);
     }
 
     /// <summary>The device's recipe before issue 13: the bundle's initial head, 30 epochs of AdamW at 1e-3 on raw features (here without its 20 % hold-out).</summary>
