@@ -78,17 +78,51 @@ public class AnomalyFitterTests
     [Fact]
     public void Fit_ReportsProgressThroughEveryStage_InOrder()
     {
-        var samples = Enumerable.Range(0, 10).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))
+        var samples = Enumerable.Range(0, 20).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))
             .Append(new AnomalySample(SyntheticMaps.Defect(Layout, 20, 1, 1), true)).ToList();
         var reports = new List<AnomalyFitProgress>();
 
         new AnomalyFitter().Fit(samples, new SynchronousProgress(reports.Add));
 
-        // 8 train samples embedded, the coreset's start and end, 2 held-out + 1 defect scored.
-        Assert.Equal(8 + 2 + 3, reports.Count);
-        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Embedding, 8, 8), reports[7]);
-        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Coreset, 1, 1), reports[9]);
-        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Calibrating, 3, 3), reports[^1]);
+        // 16 train samples embedded, the coreset's start and end, 4 held-out + 1 defect scored.
+        Assert.Equal(16 + 2 + 5, reports.Count);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Embedding, 16, 16), reports[15]);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Coreset, 1, 1), reports[17]);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Calibrating, 5, 5), reports[^1]);
+    }
+
+    [Fact]
+    public void Fit_FromFewParts_ReportsEachPartScoredAgainstTheOthers()
+    {
+        var samples = Enumerable.Range(0, 6).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))
+            .Append(new AnomalySample(SyntheticMaps.Defect(Layout, 20, 1, 1), true)).ToList();
+        var reports = new List<AnomalyFitProgress>();
+
+        new AnomalyFitter().Fit(samples, new SynchronousProgress(reports.Add));
+
+        // 6 parts embedded (all in the bank), the coreset's start and end, 6 parts against the others + 1 defect scored.
+        Assert.Equal(6 + 2 + 7, reports.Count);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Embedding, 6, 6), reports[5]);
+        Assert.Equal(new AnomalyFitProgress(AnomalyFitStage.Calibrating, 7, 7), reports[^1]);
+    }
+
+    [Fact]
+    public void Fit_FromFewParts_BanksThemAll_AndStillRejectsUnseenDefects_WhileAcceptingNewGoodParts()
+    {
+        // Given 6 good parts: a 20 % share would hold out 1, too few for the position scale
+        var good = Enumerable.Range(0, 6).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false)).ToList();
+
+        var result = new AnomalyFitter().Fit(good);
+        var scorer = new AnomalyScorer(result.Model);
+
+        // Then every part is in the bank, each part scored against the other five set the scale and the threshold
+        Assert.Equal((6, 6, 6 * 64), (result.TrainSamples, result.HeldOutSamples, result.TrainPatches));
+        Assert.NotNull(result.Threshold.PositionScale);
+        Assert.Equal(6, result.HeldOutScores.Count);
+        var defects = Enumerable.Range(200, 12).Select(i => scorer.Score(SyntheticMaps.Defect(Layout, i, i % 6, (i / 6) % 6))).ToList();
+        var newGood = Enumerable.Range(100, 12).Select(i => scorer.Score(SyntheticMaps.Good(Layout, i))).ToList();
+        Assert.All(defects, d => Assert.True(d.IsAnomalous, $"defect score {d.Score} ≤ threshold {d.Threshold.Value}"));
+        Assert.True(newGood.Count(g => g.IsAnomalous) <= 1, "more than 1 of 12 new good parts rejected");
     }
 
     [Fact]
@@ -163,13 +197,27 @@ public class AnomalyFitterTests
     [Fact]
     public void Fit_FromAStreamWithAPartMissing_FitsOnThePartsThatArrived()
     {
-        // Given 12 good parts announced and 11 arriving (an image that could not be read)
-        var arrived = Enumerable.Range(0, 11).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false));
+        // Given 20 good parts announced and 19 arriving (an image that could not be read)
+        var arrived = Enumerable.Range(0, 19).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false));
 
-        var result = new AnomalyFitter().Fit(12, arrived);
+        var result = new AnomalyFitter().Fit(20, arrived);
 
-        Assert.Equal(11, result.TrainSamples + result.HeldOutSamples);
+        Assert.Equal(19, result.TrainSamples + result.HeldOutSamples);
         Assert.Equal(result.TrainSamples * 64, result.TrainPatches);
+    }
+
+    [Fact]
+    public void Fit_FromFewPartsInAStreamWithOneMissing_PutsEveryPartThatArrivedInTheBank()
+    {
+        // Given 6 good parts announced (too few to hold 3 out) and 5 arriving
+        var arrived = Enumerable.Range(0, 5).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false));
+
+        var result = new AnomalyFitter().Fit(6, arrived);
+
+        // Then all 5 build the bank and each was scored against the other 4
+        Assert.Equal((5, 5), (result.TrainSamples, result.HeldOutSamples));
+        Assert.Equal(5 * 64, result.TrainPatches);
+        Assert.Equal("leave-one-out", result.Model.Metadata["calibration"]);
     }
 
     [Fact]

@@ -56,13 +56,44 @@ public sealed class PositionScaleTests : IDisposable
     [Fact]
     public void Fit_WithFewerThanThreeHeldOutParts_HasNoScale()
     {
-        // 12 good parts: 2 held out, each would be scored against the other alone.
+        // 2 good parts: each is scored against a bank of the other, two maps where the scale needs three.
+        var good = Enumerable.Range(0, 2).Select(i => new AnomalySample(SyntheticMaps.Good(SyntheticMaps.Small, i), false)).ToList();
+
+        var fit = new AnomalyFitter().Fit(good);
+
+        Assert.Equal((2, 2), (fit.TrainSamples, fit.HeldOutSamples));
+        Assert.Null(fit.Model.Threshold.PositionScale);
+    }
+
+    [Fact]
+    public void Scale_WithAPrior_PullsAPositionWhereEveryPartMatchedTowardsTheAverage_AndWithoutOneIsThePlainMean()
+    {
+        // Given 4 parts' maps over 4 positions: position 0 matched almost exactly in every part, the others at 2
+        float[][] maps = [[0.01f, 2, 2, 2], [0.01f, 2, 2, 2], [0.01f, 2, 2, 2], [0.01f, 2, 2, 2]];
+
+        // When the scale is measured plainly and with the few-parts prior
+        var plain = PositionScaleCalibrator.Scale(maps);
+        var shrunk = PositionScaleCalibrator.Scale(maps, PositionScaleCalibrator.FewPartsPrior);
+
+        // Then the plain scale is the mean (floored at 10 % of the average: 0.15), and the prior lifts position 0 to
+        // (4 × 0.01 + 4 × 1.5025) / 8, so a new part that differs there by 1 is not 7 times "the usual" but 1.3
+        Assert.Equal(0.150250f, plain[0], 5);
+        Assert.Equal(2f, plain[1], 5);
+        Assert.Equal(0.75625f, shrunk[0], 5);
+        Assert.Equal((2f * 4 + (4 * 1.5025f)) / 8, shrunk[1], 5);
+    }
+
+    [Fact]
+    public void Fit_FromTwelveParts_ScoresEachAgainstTheOthers_AndHasAScale()
+    {
+        // 12 good parts: a 20 % share would hold out 2, so none is held out and each is scored against the other 11.
         var good = Enumerable.Range(0, 12).Select(i => new AnomalySample(SyntheticMaps.Good(SyntheticMaps.Small, i), false)).ToList();
 
         var fit = new AnomalyFitter().Fit(good);
 
-        Assert.Equal(2, fit.HeldOutSamples);
-        Assert.Null(fit.Model.Threshold.PositionScale);
+        Assert.Equal((12, 12), (fit.TrainSamples, fit.HeldOutSamples));
+        Assert.NotNull(fit.Model.Threshold.PositionScale);
+        Assert.Equal("leave-one-out", fit.Model.Metadata["calibration"]);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal static class FitReport
         var fit = outcome.Fit;
         var gate = outcome.Gate;
         var lines = new StringBuilder();
-        lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"images     {outcome.GoodImages} good ({fit.TrainSamples} in the bank, {fit.HeldOutSamples} held out), {outcome.DefectImages} defects, {outcome.Skipped.Count} skipped"));
+        lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"images     {outcome.GoodImages} good ({(fit.LeaveOneOut ? $"all {fit.TrainSamples} in the bank, each also scored against the others" : $"{fit.TrainSamples} in the bank, {fit.HeldOutSamples} held out")}), {outcome.DefectImages} defects, {outcome.Skipped.Count} skipped"));
         foreach (var skipped in outcome.Skipped)
         {
             lines.AppendLine($"skipped    {skipped}");
@@ -50,6 +50,7 @@ internal static class FitReport
             w.WriteNumber("skippedImages", outcome.Skipped.Count);
             w.WriteNumber("trainSamples", fit.TrainSamples);
             w.WriteNumber("heldOutSamples", fit.HeldOutSamples);
+            w.WriteString("calibration", fit.LeaveOneOut ? "leave-one-out" : "held-out");
             w.WriteNumber("bankPatches", fit.BankPatches);
             w.WriteNumber("bankBytes", fit.BankBytes);
             w.WriteNumber("threshold", fit.Threshold.Value);

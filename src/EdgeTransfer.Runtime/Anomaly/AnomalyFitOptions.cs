@@ -25,7 +25,11 @@ public sealed class AnomalyFitOptions
     /// <summary>Fixes the projection, the held-out split and the coreset's first pick. Default 42.</summary>
     public int Seed { get; set; } = 42;
 
-    /// <summary>The share of good samples held out of the bank to set the threshold, in (0, 0.9]. Default 0.2.</summary>
+    /// <summary>
+    /// The share of good samples held out of the bank to set the threshold, in (0, 0.9]. Default 0.2. When the share
+    /// would hold out fewer than 3 samples (below 13 good samples at 0.2), the fit holds out none and scores each sample
+    /// against a bank of the others instead (leave one out).
+    /// </summary>
     public double HeldOutShare { get; set; } = 0.2;
 
     /// <summary>The share of good parts the threshold may reject, in (0, 0.5]. Default 0.01 (1 %).</summary>
@@ -37,7 +41,7 @@ public sealed class AnomalyFitOptions
     /// </summary>
     public bool PositionScale { get; set; } = true;
 
-    /// <summary>The fewest good samples a fit accepts (at least 2: one for the bank, one held out). Default 2.</summary>
+    /// <summary>The fewest good samples a fit accepts (at least 2: each is scored against a bank of the other). Default 2.</summary>
     public int MinGoodSamples { get; set; } = 2;
 
     /// <summary>How many threads the coreset selection and the scoring of the held-out samples may use. Default 1.</summary>

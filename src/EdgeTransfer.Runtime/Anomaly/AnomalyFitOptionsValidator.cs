@@ -47,7 +47,7 @@ internal static class AnomalyFitOptionsValidator
 
         if (options.MinGoodSamples < 2)
         {
-            throw Bad(nameof(options.MinGoodSamples), $"must be 2 or more (one for the bank, one held out); got {options.MinGoodSamples}.");
+            throw Bad(nameof(options.MinGoodSamples), $"must be 2 or more (each is scored against a bank of the others); got {options.MinGoodSamples}.");
         }
 
         if (options.Threads < 1)

@@ -30,6 +30,12 @@ public sealed class AnomalyFitResult
     /// <summary>The raw scores of the held-out good samples, for a quality gate that compares models on them.</summary>
     public required IReadOnlyList<float> HeldOutScores { get; init; }
 
+    /// <summary>
+    /// True when there were too few good samples to hold a share out: every one is in the bank, and
+    /// <see cref="HeldOutScores"/> (and <see cref="HeldOut"/>) are each sample scored against a bank of the others.
+    /// </summary>
+    public bool LeaveOneOut { get; init; }
+
     /// <summary>The held-out good samples themselves, so a quality gate can score them with the model in service.</summary>
     public IReadOnlyList<AnomalyFeatures> HeldOut { get; init; } = [];
 

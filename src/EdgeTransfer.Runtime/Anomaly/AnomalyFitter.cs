@@ -8,8 +8,10 @@ namespace EdgeTransfer.Runtime.Anomaly;
 /// <summary>
 /// Fits an anomaly model from good samples alone: a seeded share of them is held out, the others' patch
 /// embeddings are reduced by a greedy coreset to a memory bank within the byte budget, and the held-out
-/// samples' scores set the threshold for the target false-reject rate. Labelled defects, when given, are
-/// only scored, to report image AUROC and the F1-best threshold.
+/// samples' scores set the threshold for the target false-reject rate. With few good samples (a share that would
+/// hold out fewer than <see cref="PositionScaleCalibrator.MinSamples"/>) none is held out: all build the bank and
+/// each is scored against a bank of the others instead. Labelled defects, when given, are only scored, to report
+/// image AUROC and the F1-best threshold.
 /// </summary>
 public sealed class AnomalyFitter
 {
@@ -78,6 +80,9 @@ public sealed class AnomalyFitter
         var slots = SplitSlots(goodCount);
         var heldOutSlots = new AnomalyFeatures?[slots.HeldOut];
         var trainFilled = new bool[goodCount - slots.HeldOut];
+
+        // Cross-fitting (few parts): every part is in the bank, and its maps are kept to be scored by the model in service.
+        var crossFitted = new List<AnomalyFeatures>(slots.CrossFit ? goodCount : 0);
         var defects = new List<AnomalyFeatures>();
         FeatureLayout? layout = null;
         RandomProjection? projection = null;
@@ -127,6 +132,11 @@ public sealed class AnomalyFitter
                 continue;
             }
 
+            if (slots.CrossFit)
+            {
+                crossFitted.Add(Keep(sample.Features));
+            }
+
             // A bank part's maps are not needed again once embedded: only its embedding is kept.
             embedClock.Start();
             embedder!.Embed(sample.Features, scratch);
@@ -142,7 +152,12 @@ public sealed class AnomalyFitter
 
         CheckCounts(seen, goodSeen, defects.Count);
         var trainCount = Compact(embeddings, stride, trainFilled);
-        List<AnomalyFeatures> heldOut = [.. heldOutSlots.Where(f => f.HasValue).Select(f => f!.Value)];
+        List<AnomalyFeatures> heldOut = slots.CrossFit ? crossFitted : [.. heldOutSlots.Where(f => f.HasValue).Select(f => f!.Value)];
+        if (slots.CrossFit && trainCount < 2)
+        {
+            throw new TrainingException($"Of the {goodCount} good samples announced, {goodSeen} arrived; a fit needs at least 2 (each part is scored against a bank of the others). Store more good parts.");
+        }
+
         if (trainCount == 0 || heldOut.Count == 0)
         {
             throw new TrainingException($"Of the {goodCount} good samples announced, {goodSeen} arrived, which leaves none for {(trainCount == 0 ? "the memory bank" : "the threshold")}. Store more good parts.");
@@ -153,10 +168,10 @@ public sealed class AnomalyFitter
             progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Embedding, trainCount, trainCount));
         }
 
-        return Finish(layout!.Value, projection, embedder!, embeddings, trainCount, heldOut, defects, embedClock.Elapsed, progress, cancellationToken);
+        return Finish(layout!.Value, projection, embedder!, embeddings, trainCount, heldOut, slots.CrossFit, defects, embedClock.Elapsed, progress, cancellationToken);
     }
 
-    private AnomalyFitResult Finish(FeatureLayout layout, RandomProjection? projection, PatchEmbedder embedder, Half[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, List<AnomalyFeatures> defects, TimeSpan embedTime, IProgress<AnomalyFitProgress>? progress, CancellationToken cancellationToken)
+    private AnomalyFitResult Finish(FeatureLayout layout, RandomProjection? projection, PatchEmbedder embedder, Half[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, bool crossFit, List<AnomalyFeatures> defects, TimeSpan embedTime, IProgress<AnomalyFitProgress>? progress, CancellationToken cancellationToken)
     {
         var seed = (ulong)_options.Seed;
         var clock = Stopwatch.StartNew();
@@ -170,15 +185,19 @@ public sealed class AnomalyFitter
         clock.Restart();
 
         // The threshold is set on samples the bank has never seen, so it reflects new good parts; the same
-        // samples give the position scale (each scored against the scale of the others).
+        // samples give the position scale (each scored against the scale of the others). With few parts, each part
+        // scored against a bank of the others stands in for a held-out part.
         var search = new VectorisedNearestNeighbour(bank, _options.Threads);
         var scored = new Progress(progress, heldOut.Count + defects.Count);
-        var heldOutMaps = Maps(embedder, search, heldOut, scored, cancellationToken);
+        var heldOutMaps = crossFit
+            ? LeaveOneOutCalibration.Maps(embeddings, trainCount, embedder, _options, scored.Step, cancellationToken)
+            : Maps(embedder, search, heldOut, scored, cancellationToken);
         var defectMaps = Maps(embedder, search, defects, scored, cancellationToken);
-        var scale = _options.PositionScale && heldOut.Count >= PositionScaleCalibrator.MinSamples ? PositionScaleCalibrator.Scale(heldOutMaps) : null;
+        var prior = crossFit ? PositionScaleCalibrator.FewPartsPrior : 0;
+        var scale = _options.PositionScale && heldOutMaps.Count >= PositionScaleCalibrator.MinSamples ? PositionScaleCalibrator.Scale(heldOutMaps, prior) : null;
         var heldOutScores = scale is null
             ? [.. heldOutMaps.Select(m => AnomalyScorer.ImageScore(m, default))]
-            : PositionScaleCalibrator.LeaveOneOutScores(heldOutMaps);
+            : PositionScaleCalibrator.LeaveOneOutScores(heldOutMaps, prior);
         float[] defectScores = [.. defectMaps.Select(m => AnomalyScorer.ImageScore(m, scale))];
         var threshold = ThresholdCalibrator.Calibrate(heldOutScores, _options.TargetFalseRejectRate) with { PositionScale = scale };
         double? auroc = null;
@@ -200,6 +219,7 @@ public sealed class AnomalyFitter
             ["coresetRows"] = budget.ToString(CultureInfo.InvariantCulture),
             ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
             ["positionScale"] = scale is null ? "none" : "held-out mean",
+            ["calibration"] = crossFit ? "leave-one-out" : "held-out",
         };
         return new AnomalyFitResult
         {
@@ -211,6 +231,7 @@ public sealed class AnomalyFitter
             HeldOut = heldOut,
             Defects = defects,
             HeldOutScores = heldOutScores,
+            LeaveOneOut = crossFit,
             DefectScores = defectScores,
             ImageAuroc = auroc,
             BestF1 = bestF1,
@@ -241,7 +262,9 @@ public sealed class AnomalyFitter
 
     // Where each good sample goes, by arrival: slot k ≥ 0 of the bank's parts, or ~k for held-out slot k. A seeded
     // Fisher–Yates shuffle of the arrival indices decides, so which parts are held out does not depend on storage order.
-    private (int[] Of, int HeldOut) SplitSlots(int goodCount)
+    // When the share would hold out fewer parts than the position scale needs, none is held out: every part goes into
+    // the bank in arrival order and the fit cross-fits instead (LeaveOneOutCalibration).
+    private (int[] Of, int HeldOut, bool CrossFit) SplitSlots(int goodCount)
     {
         var order = Enumerable.Range(0, goodCount).ToArray();
         var random = new SplitMix64(SplitMix64.Mix((ulong)_options.Seed, 0x4845_4C44UL));
@@ -252,13 +275,18 @@ public sealed class AnomalyFitter
         }
 
         var heldOut = Math.Clamp((int)Math.Round(_options.HeldOutShare * goodCount), 1, Math.Max(1, goodCount - 1));
+        if (heldOut < PositionScaleCalibrator.MinSamples)
+        {
+            return ([.. Enumerable.Range(0, goodCount)], 0, true);
+        }
+
         var slotOf = new int[goodCount];
         for (var position = 0; position < goodCount; position++)
         {
             slotOf[order[position]] = position < heldOut ? ~position : position - heldOut;
         }
 
-        return (slotOf, heldOut);
+        return (slotOf, heldOut, false);
     }
 
     // A copy of maps that outlive the sample (the held-out parts and the defects are scored after the last sample).

@@ -16,18 +16,22 @@ internal static class PositionScaleCalibrator
     // noise into a reject; no position may count as more than 10 times "tighter" than the average one.
     private const float FloorShare = 0.1f;
 
+    /// <summary>
+    /// Prior weight for a scale measured on few parts (a fit that scores each part against the others): with 4 parts,
+    /// positions where all happened to match closely got a scale so small that any new variation there was a reject
+    /// (Fashion-MNIST, 4 parts per class: 22.6 % false rejects on average, two classes at 100 %; 0.6 % with the prior).
+    /// </summary>
+    public const double FewPartsPrior = 4;
+
     /// <summary>The mean distance at each position over <paramref name="maps"/>, floored at a share of its average.</summary>
     /// <param name="maps">The held-out parts' patch distances (at least <see cref="MinSamples"/>, all of one length).</param>
-    public static float[] Scale(IReadOnlyList<float[]> maps)
+    /// <param name="prior">Pulls each position's mean towards the average over positions as if this many more parts had the average distance; 0 = the plain mean.</param>
+    public static float[] Scale(IReadOnlyList<float[]> maps, double prior = 0)
     {
         var sum = Sum(maps);
         var n = maps.Count;
         var scale = new float[sum.Length];
-        for (var p = 0; p < scale.Length; p++)
-        {
-            scale[p] = (float)(sum[p] / n);
-        }
-
+        Shrunk(sum, n, prior, scale);
         Floor(scale);
         return scale;
     }
@@ -38,7 +42,8 @@ internal static class PositionScaleCalibrator
     /// more normal than a new part does, so the threshold would reject more good parts than its target.
     /// </summary>
     /// <param name="maps">The held-out parts' patch distances (at least <see cref="MinSamples"/>).</param>
-    public static float[] LeaveOneOutScores(IReadOnlyList<float[]> maps)
+    /// <param name="prior">As for <see cref="Scale"/>.</param>
+    public static float[] LeaveOneOutScores(IReadOnlyList<float[]> maps, double prior = 0)
     {
         var sum = Sum(maps);
         var n = maps.Count;
@@ -47,17 +52,30 @@ internal static class PositionScaleCalibrator
         for (var i = 0; i < n; i++)
         {
             var map = maps[i];
-            for (var p = 0; p < scale.Length; p++)
+            var others = new double[sum.Length];
+            for (var p = 0; p < others.Length; p++)
             {
-                scale[p] = (float)((sum[p] - map[p]) / (n - 1));
+                others[p] = sum[p] - map[p];
             }
 
+            Shrunk(others, n - 1, prior, scale);
             Floor(scale);
             var scaled = (float[])map.Clone();
             scores[i] = AnomalyScorer.ImageScore(scaled, scale);
         }
 
         return scores;
+    }
+
+    // The mean at each position, pulled towards the average over positions as if `prior` more parts had had the average
+    // distance everywhere (0: the plain mean).
+    private static void Shrunk(double[] sum, int n, double prior, float[] scale)
+    {
+        var average = sum.Average() / n;
+        for (var p = 0; p < scale.Length; p++)
+        {
+            scale[p] = (float)((sum[p] + (prior * average)) / (n + prior));
+        }
     }
 
     private static double[] Sum(IReadOnlyList<float[]> maps)

@@ -102,7 +102,7 @@ public static class AnomalyBenchmark
 
         if (runs.Any(r => !r.HasThreshold))
         {
-            notes.Add("1 good image: no threshold (the fit needs one image for the bank and one held out), so F1 and false rejects are not given; the bank is that image's, built as the fitter builds it.");
+            notes.Add("1 good image: no threshold (the fit scores each image against a bank of the others, so it needs two), so F1 and false rejects are not given; the bank is that image's, built as the fitter builds it.");
         }
 
         return new AnomalyBenchmarkReport(machine, MachineInfo.ReadLoadAverage(), roles.Manifest.BundleId, options.BundlePath is null, threads, configurations, runs, fitTiming, notes);

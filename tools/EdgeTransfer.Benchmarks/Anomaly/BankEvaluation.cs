@@ -9,8 +9,8 @@ namespace EdgeTransfer.Benchmarks.Anomaly;
 /// </summary>
 /// <remarks>
 /// From 2 good images on, the fit is the device's own (<see cref="AnomalyFitter"/>: a share held out for the
-/// threshold). One good image cannot give a threshold (the fitter needs one for the bank and one held out),
-/// so for k = 1 the bank is built from that image the way the fitter builds it (same projection, coreset and
+/// threshold, or with few images each scored against a bank of the others). One good image cannot give a threshold
+/// (there is no other to score it against), so for k = 1 the bank is built from that image the way the fitter builds it (same projection, coreset and
 /// seed) and only the threshold-free figures (AUROC, timing) are reported.
 /// </remarks>
 internal static class BankEvaluation
