@@ -15,7 +15,7 @@ public class FitCommandTests : IClassFixture<BundleFixture>
     public void Fit_PromotesAModelFromGoodParts_TheGateComparesTheNext_AndStatusShowsIt()
     {
         using var device = new DeviceFolder(_bundle.BundleDirectory);
-        var good = WriteParts(device.Combine("good"), "good", 12);
+        var good = WriteParts(device.Combine("good"), "good", 20);
         var defects = WriteParts(device.Combine("defects"), "scratch", 4, first: 100);
 
         // When a first model is fitted from good parts (with a few defects to measure it)
@@ -23,7 +23,7 @@ public class FitCommandTests : IClassFixture<BundleFixture>
 
         // Then it is promoted with its bank, threshold, held-out false rejects and timings
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("images     12 good", first.Output, StringComparison.Ordinal);
+        Assert.Contains("images     20 good (16 in the bank, 4 held out)", first.Output, StringComparison.Ordinal);
         Assert.Contains("4 defects", first.Output, StringComparison.Ordinal);
         Assert.Contains("threshold  ", first.Output, StringComparison.Ordinal);
         Assert.Contains("gate       accepted: no anomaly model is in service yet.", first.Output, StringComparison.Ordinal);
@@ -32,16 +32,19 @@ public class FitCommandTests : IClassFixture<BundleFixture>
         // When a second one is fitted on the same parts, as JSON
         var second = device.Run("fit", "--data", good, "--defects", defects, "--json");
 
-        // Then the gate compared it with the model in service on the same held-out parts, and promoted it
+        // Then the gate compared it with the model in service on the same held-out parts, measured both the same way
+        // (the model in service's own position scale has seen these parts; scored with it, the same model won by 0.25
+        // AUROC against itself), and promoted it
         Assert.True(second.ExitCode == 0, second.ToString());
         using var json = JsonDocument.Parse(second.Output);
         var root = json.RootElement;
         Assert.Equal("promoted", root.GetProperty("result").GetString());
         Assert.Equal("a0002", root.GetProperty("inService").GetString());
-        Assert.Equal(12, root.GetProperty("trainSamples").GetInt32() + root.GetProperty("heldOutSamples").GetInt32());
+        Assert.Equal(20, root.GetProperty("trainSamples").GetInt32() + root.GetProperty("heldOutSamples").GetInt32());
+        Assert.Equal("held-out", root.GetProperty("calibration").GetString());
         Assert.True(root.GetProperty("bankBytes").GetInt64() > 0);
         Assert.Equal(JsonValueKind.Number, root.GetProperty("inServiceFalseRejectRate").ValueKind);
-        Assert.Equal(JsonValueKind.Number, root.GetProperty("inServiceImageAuroc").ValueKind);
+        Assert.Equal(root.GetProperty("imageAuroc").GetDouble(), root.GetProperty("inServiceImageAuroc").GetDouble(), 9);
 
         var status = device.Run("status");
         Assert.True(status.ExitCode == 0, status.ToString());
@@ -55,6 +58,31 @@ public class FitCommandTests : IClassFixture<BundleFixture>
         var again = device.Run("rollback", "--anomaly");
         Assert.Equal(DeviceExitCodes.Failure, again.ExitCode);
         Assert.Contains("there is no earlier one to roll back to", again.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_FromFewGoodParts_BanksThemAll_AndTheGateSaysItCannotCompare_InsteadOfGradingTheModelInServiceOnItsOwnParts()
+    {
+        // Given 6 good parts (too few to hold 3 out) and 2 defects, and a model fitted from them in service
+        using var device = new DeviceFolder(_bundle.BundleDirectory);
+        var good = WriteParts(device.Combine("good"), "good", 6);
+        var defects = WriteParts(device.Combine("defects"), "scratch", 2, first: 100);
+        var first = device.Run("fit", "--data", good, "--defects", defects);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("images     6 good (all 6 in the bank, each also scored against the others)", first.Output, StringComparison.Ordinal);
+
+        // When the same parts are fitted again
+        var second = device.Run("fit", "--data", good, "--defects", defects, "--json");
+
+        // Then the candidate is promoted on its own figures: the parts are in both banks, so no fair comparison exists
+        Assert.True(second.ExitCode == 0, second.ToString());
+        using var json = JsonDocument.Parse(second.Output);
+        var root = json.RootElement;
+        Assert.Equal("promoted", root.GetProperty("result").GetString());
+        Assert.Equal((6, 0), (root.GetProperty("trainSamples").GetInt32(), root.GetProperty("heldOutSamples").GetInt32()));
+        Assert.Equal("leave-one-out", root.GetProperty("calibration").GetString());
+        Assert.Contains("too few to hold any out", root.GetProperty("gateReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("inServiceFalseRejectRate").ValueKind);
     }
 
     [Fact]

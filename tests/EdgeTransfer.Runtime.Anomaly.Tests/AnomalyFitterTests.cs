@@ -116,7 +116,8 @@ public class AnomalyFitterTests
         var scorer = new AnomalyScorer(result.Model);
 
         // Then every part is in the bank, each part scored against the other five set the scale and the threshold
-        Assert.Equal((6, 6, 6 * 64), (result.TrainSamples, result.HeldOutSamples, result.TrainPatches));
+        Assert.Equal((6, 0, 6 * 64), (result.TrainSamples, result.HeldOutSamples, result.TrainPatches));
+        Assert.Empty(result.HeldOut);
         Assert.NotNull(result.Threshold.PositionScale);
         Assert.Equal(6, result.HeldOutScores.Count);
         var defects = Enumerable.Range(200, 12).Select(i => scorer.Score(SyntheticMaps.Defect(Layout, i, i % 6, (i / 6) % 6))).ToList();
@@ -215,7 +216,7 @@ public class AnomalyFitterTests
         var result = new AnomalyFitter().Fit(6, arrived);
 
         // Then all 5 build the bank and each was scored against the other 4
-        Assert.Equal((5, 5), (result.TrainSamples, result.HeldOutSamples));
+        Assert.Equal((5, 0), (result.TrainSamples, result.HeldOutSamples));
         Assert.Equal(5 * 64, result.TrainPatches);
         Assert.Equal("leave-one-out", result.Model.Metadata["calibration"]);
     }

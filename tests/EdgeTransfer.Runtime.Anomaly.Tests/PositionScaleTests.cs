@@ -61,7 +61,7 @@ public sealed class PositionScaleTests : IDisposable
 
         var fit = new AnomalyFitter().Fit(good);
 
-        Assert.Equal((2, 2), (fit.TrainSamples, fit.HeldOutSamples));
+        Assert.Equal((2, 0), (fit.TrainSamples, fit.HeldOutSamples));
         Assert.Null(fit.Model.Threshold.PositionScale);
     }
 
@@ -91,7 +91,7 @@ public sealed class PositionScaleTests : IDisposable
 
         var fit = new AnomalyFitter().Fit(good);
 
-        Assert.Equal((12, 12), (fit.TrainSamples, fit.HeldOutSamples));
+        Assert.Equal((12, 0, 12), (fit.TrainSamples, fit.HeldOutSamples, fit.HeldOutScores.Count));
         Assert.NotNull(fit.Model.Threshold.PositionScale);
         Assert.Equal("leave-one-out", fit.Model.Metadata["calibration"]);
     }

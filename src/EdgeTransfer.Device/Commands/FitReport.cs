@@ -20,10 +20,10 @@ internal static class FitReport
         }
 
         lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"bank       {fit.BankPatches} patches of {fit.TrainPatches}, {fit.BankBytes / 1024.0:0} KiB"));
-        lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"threshold  {fit.Threshold.Value:0.0000} (target false-reject rate {fit.Threshold.TargetFalseRejectRate:P1}); held-out false rejects {gate.CandidateFalseRejectRate:P1}"));
+        lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"threshold  {fit.Threshold.Value:0.0000} (target false-reject rate {fit.Threshold.TargetFalseRejectRate:P1}); {(fit.LeaveOneOut ? "false rejects, each part against the others," : "held-out false rejects")} {gate.CandidateFalseRejectRate:P1}"));
         if (fit.ImageAuroc is { } auroc)
         {
-            lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"auroc      {auroc:0.000} (image, held-out good vs defects)"));
+            lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"auroc      {auroc:0.000} (image, {(fit.LeaveOneOut ? "each good part against the others" : "held-out good")} vs defects)"));
         }
 
         lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"time       features {outcome.FeatureTime.TotalSeconds:0.00} s, fit {fit.TotalTime.TotalSeconds:0.00} s (embed {fit.EmbedTime.TotalSeconds:0.00}, coreset {fit.CoresetTime.TotalSeconds:0.00}, calibrate {fit.CalibrationTime.TotalSeconds:0.00})"));

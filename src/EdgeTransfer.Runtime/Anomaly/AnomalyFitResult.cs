@@ -31,8 +31,9 @@ public sealed class AnomalyFitResult
     public required IReadOnlyList<float> HeldOutScores { get; init; }
 
     /// <summary>
-    /// True when there were too few good samples to hold a share out: every one is in the bank, and
-    /// <see cref="HeldOutScores"/> (and <see cref="HeldOut"/>) are each sample scored against a bank of the others.
+    /// True when there were too few good samples to hold a share out: every one is in the bank,
+    /// <see cref="HeldOutScores"/> are each sample scored against a bank of the others, and <see cref="HeldOut"/> is
+    /// empty (no good part is unseen by the model, so none can be scored by another model for a fair comparison).
     /// </summary>
     public bool LeaveOneOut { get; init; }
 

@@ -80,9 +80,6 @@ public sealed class AnomalyFitter
         var slots = SplitSlots(goodCount);
         var heldOutSlots = new AnomalyFeatures?[slots.HeldOut];
         var trainFilled = new bool[goodCount - slots.HeldOut];
-
-        // Cross-fitting (few parts): every part is in the bank, and its maps are kept to be scored by the model in service.
-        var crossFitted = new List<AnomalyFeatures>(slots.CrossFit ? goodCount : 0);
         var defects = new List<AnomalyFeatures>();
         FeatureLayout? layout = null;
         RandomProjection? projection = null;
@@ -132,11 +129,6 @@ public sealed class AnomalyFitter
                 continue;
             }
 
-            if (slots.CrossFit)
-            {
-                crossFitted.Add(Keep(sample.Features));
-            }
-
             // A bank part's maps are not needed again once embedded: only its embedding is kept.
             embedClock.Start();
             embedder!.Embed(sample.Features, scratch);
@@ -152,13 +144,8 @@ public sealed class AnomalyFitter
 
         CheckCounts(seen, goodSeen, defects.Count);
         var trainCount = Compact(embeddings, stride, trainFilled);
-        List<AnomalyFeatures> heldOut = slots.CrossFit ? crossFitted : [.. heldOutSlots.Where(f => f.HasValue).Select(f => f!.Value)];
-        if (slots.CrossFit && trainCount < 2)
-        {
-            throw new TrainingException($"Of the {goodCount} good samples announced, {goodSeen} arrived; a fit needs at least 2 (each part is scored against a bank of the others). Store more good parts.");
-        }
-
-        if (trainCount == 0 || heldOut.Count == 0)
+        List<AnomalyFeatures> heldOut = [.. heldOutSlots.Where(f => f.HasValue).Select(f => f!.Value)];
+        if (trainCount == 0 || (heldOut.Count == 0 && !slots.CrossFit))
         {
             throw new TrainingException($"Of the {goodCount} good samples announced, {goodSeen} arrived, which leaves none for {(trainCount == 0 ? "the memory bank" : "the threshold")}. Store more good parts.");
         }
@@ -188,7 +175,7 @@ public sealed class AnomalyFitter
         // samples give the position scale (each scored against the scale of the others). With few parts, each part
         // scored against a bank of the others stands in for a held-out part.
         var search = new VectorisedNearestNeighbour(bank, _options.Threads);
-        var scored = new Progress(progress, heldOut.Count + defects.Count);
+        var scored = new Progress(progress, (crossFit ? trainCount : heldOut.Count) + defects.Count);
         var heldOutMaps = crossFit
             ? LeaveOneOutCalibration.Maps(embeddings, trainCount, embedder, _options, scored.Step, cancellationToken)
             : Maps(embedder, search, heldOut, scored, cancellationToken);
