@@ -91,10 +91,20 @@ public sealed class HeadTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(options);
-        HeadTrainerOptionsValidator.Validate(options);
         if (ownsSessions)
         {
+            // First, so that a refusal below still closes the sessions this trainer was handed to own.
             _owned.Add(sessions);
+        }
+
+        try
+        {
+            HeadTrainerOptionsValidator.Validate(options);
+        }
+        catch
+        {
+            Dispose();
+            throw;
         }
 
         _trainName = sessions.TrainName;

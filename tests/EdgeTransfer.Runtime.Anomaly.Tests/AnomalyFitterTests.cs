@@ -92,6 +92,21 @@ public class AnomalyFitterTests
     }
 
     [Fact]
+    public void Fit_WithFeaturesBeyondHalfPrecision_IsRefusedWithAClearError_NotAnInfiniteBank()
+    {
+        // Given good parts, one of whose maps holds values no half-precision bank row can store
+        var good = Enumerable.Range(0, 6).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false)).ToList();
+        var g = good[3].Features;
+        good[3] = new AnomalySample(new AnomalyFeatures(
+            new FeatureMap(Enumerable.Repeat(1e6f, g.Stage2.Values.Length).ToArray(), g.Stage2.Shape),
+            new FeatureMap(Enumerable.Repeat(1e6f, g.Stage3.Values.Length).ToArray(), g.Stage3.Shape)), false);
+
+        var error = Assert.Throws<TrainingException>(() => new AnomalyFitter().Fit(good));
+
+        Assert.Contains("out of range", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_FromFewParts_ReportsEachPartScoredAgainstTheOthers()
     {
         var samples = Enumerable.Range(0, 6).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false))

@@ -41,7 +41,7 @@ internal static class FitImages
         var minimum = new AnomalyFitOptions().MinGoodSamples;
         if (good < minimum)
         {
-            throw Failed(string.Create(CultureInfo.InvariantCulture, $"There {(good == 1 ? "is only 1 good image" : $"are only {good} good images")} in '{goodFolder}'; the anomaly model needs at least {minimum} (most build the memory bank, a share is held out to set the threshold). Put more good images there. Nothing was changed."));
+            throw Failed(string.Create(CultureInfo.InvariantCulture, $"There {(good == 1 ? "is only 1 good image" : $"are only {good} good images")} in '{goodFolder}'; the anomaly model needs at least {minimum} (they build the memory bank, and a share held out, or with few images each image against the others, sets the threshold). Put more good images there. Nothing was changed."));
         }
 
         return (goodFolder, good, defects > 0 ? defectFolder : null, defects);

@@ -132,6 +132,11 @@ public sealed class AnomalyFitter
             // A bank part's maps are not needed again once embedded: only its embedding is kept.
             embedClock.Start();
             embedder!.Embed(sample.Features, scratch);
+            if (TensorPrimitives.MaxMagnitude(scratch) > (float)Half.MaxValue)
+            {
+                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Good sample {goodSeen - 1} has patch features beyond ±{(float)Half.MaxValue}, which the fit cannot store; the backbone's feature maps are out of range (check the bundle and the images)."));
+            }
+
             TensorPrimitives.ConvertToHalf(scratch, embeddings.AsSpan(slot * stride, stride));
             embedClock.Stop();
             trainFilled[slot] = true;
@@ -205,7 +210,7 @@ public sealed class AnomalyFitter
             ["coresetRatio"] = _options.CoresetRatio.ToString("R", CultureInfo.InvariantCulture),
             ["coresetRows"] = budget.ToString(CultureInfo.InvariantCulture),
             ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
-            ["positionScale"] = scale is null ? "none" : "held-out mean",
+            ["positionScale"] = scale is null ? "none" : crossFit ? "left-out mean, shrunk towards the average" : "held-out mean",
             ["calibration"] = crossFit ? "leave-one-out" : "held-out",
         };
         return new AnomalyFitResult
@@ -243,7 +248,7 @@ public sealed class AnomalyFitter
 
         if (good < min)
         {
-            throw new TrainingException($"There are only {good} good samples; the anomaly model needs at least {min} (most build the memory bank, a share is held out to set the threshold). Store more good parts.");
+            throw new TrainingException($"There are only {good} good samples; the anomaly model needs at least {min} (they build the memory bank, and a share held out, or with few parts each part against the others, sets the threshold). Store more good parts.");
         }
     }
 
