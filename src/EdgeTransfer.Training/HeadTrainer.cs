@@ -97,16 +97,6 @@ public sealed class HeadTrainer : IDisposable
             _owned.Add(sessions);
         }
 
-        try
-        {
-            HeadTrainerOptionsValidator.Validate(options);
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-
         _trainName = sessions.TrainName;
         _optimizerName = sessions.OptimizerName;
         _batchSize = options.BatchSize;
@@ -121,6 +111,7 @@ public sealed class HeadTrainer : IDisposable
 
         try
         {
+            HeadTrainerOptionsValidator.Validate(options);
             _runOptions = Own(new RunOptions());
             _train = sessions.Train;
             _optimizer = sessions.Optimizer;

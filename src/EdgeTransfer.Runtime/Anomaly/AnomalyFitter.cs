@@ -258,18 +258,18 @@ public sealed class AnomalyFitter
     // the bank in arrival order and the fit cross-fits instead (LeaveOneOutCalibration).
     private (int[] Of, int HeldOut, bool CrossFit) SplitSlots(int goodCount)
     {
+        var heldOut = Math.Clamp((int)Math.Round(_options.HeldOutShare * goodCount), 1, Math.Max(1, goodCount - 1));
+        if (heldOut < PositionScaleCalibrator.MinSamples)
+        {
+            return ([.. Enumerable.Range(0, goodCount)], 0, true);
+        }
+
         var order = Enumerable.Range(0, goodCount).ToArray();
         var random = new SplitMix64(SplitMix64.Mix((ulong)_options.Seed, 0x4845_4C44UL));
         for (var i = order.Length - 1; i > 0; i--)
         {
             var j = random.NextInt(i + 1);
             (order[i], order[j]) = (order[j], order[i]);
-        }
-
-        var heldOut = Math.Clamp((int)Math.Round(_options.HeldOutShare * goodCount), 1, Math.Max(1, goodCount - 1));
-        if (heldOut < PositionScaleCalibrator.MinSamples)
-        {
-            return ([.. Enumerable.Range(0, goodCount)], 0, true);
         }
 
         var slotOf = new int[goodCount];

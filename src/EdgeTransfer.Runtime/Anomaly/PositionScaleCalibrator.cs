@@ -49,10 +49,10 @@ internal static class PositionScaleCalibrator
         var n = maps.Count;
         var scores = new float[n];
         var scale = new float[sum.Length];
+        var others = new double[sum.Length];
         for (var i = 0; i < n; i++)
         {
             var map = maps[i];
-            var others = new double[sum.Length];
             for (var p = 0; p < others.Length; p++)
             {
                 others[p] = sum[p] - map[p];
