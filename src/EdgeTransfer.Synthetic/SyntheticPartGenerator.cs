@@ -46,6 +46,11 @@ public sealed class SyntheticPartGenerator
     /// <summary>The largest image side supported.</summary>
     public const int MaxSize = 4096;
 
+    // The float canvases come from a pool of this class, not ArrayPool.Shared: the shared pool keeps one array per
+    // size in every thread that returned one, and a device's frame source runs on whichever pool thread is free, so
+    // each of them came to hold a 1 MB canvas of its own. This pool holds what was out at once, whoever returns it.
+    private static readonly ArrayPool<float> Canvases = ArrayPool<float>.Create(MaxSize * MaxSize * 3, 8);
+
     /// <summary>The side of the reference frame in which texture and defect sizes are designed.</summary>
     private const float ReferenceSize = 224f;
 
@@ -163,9 +168,9 @@ public sealed class SyntheticPartGenerator
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, size * size * 3, nameof(destination));
 
         var pixels = size * size;
-        var rgb = ArrayPool<float>.Shared.Rent(pixels * 3);
-        var cover = ArrayPool<float>.Shared.Rent(pixels);
-        var before = mask.IsEmpty ? null : ArrayPool<float>.Shared.Rent(pixels * 3);
+        var rgb = Canvases.Rent(pixels * 3);
+        var cover = Canvases.Rent(pixels);
+        var before = mask.IsEmpty ? null : Canvases.Rent(pixels * 3);
         try
         {
             var seed = SplitMix64.Mix(SplitMix64.Mix((ulong)(uint)Seed, SplitMix64.Hash(canonical)), (ulong)(uint)index);
@@ -175,11 +180,11 @@ public sealed class SyntheticPartGenerator
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(rgb);
-            ArrayPool<float>.Shared.Return(cover);
+            Canvases.Return(rgb);
+            Canvases.Return(cover);
             if (before is not null)
             {
-                ArrayPool<float>.Shared.Return(before);
+                Canvases.Return(before);
             }
         }
     }
