@@ -67,8 +67,10 @@ public sealed class PackageLauncherTests : IDisposable
         Assert.Equal("status --config device.json", output.Trim());
     }
 
-    [Fact]
-    public void PackageForThisCpu_GetsA4MbGen0Budget_UnlessTheCallerChoseOne()
+    [Theory]
+    [InlineData("DOTNET_GCgen0size", "0x400000", "0x1000000")] // a 4 MB gen0 budget (docs/benchmarks.md, issue 14)
+    [InlineData("MALLOC_ARENA_MAX", "2", "4")] // two malloc arenas (docs/benchmarks.md, issue 12)
+    public void PackageForThisCpu_SetsItsMemoryDefault_UnlessTheCallerChoseOne(string variable, string launcherDefault, string callers)
     {
         if (!OnLinux)
         {
@@ -78,14 +80,14 @@ public sealed class PackageLauncherTests : IDisposable
         // Given a program for this CPU that prints its environment
         File.Copy("/usr/bin/env", Program);
 
-        // When the package is started without and with a gen0 budget of the caller's
+        // When the package is started without and with a value of the caller's
         var (_, plain, _) = Run(string.Empty);
-        var (_, chosen, _) = Run(string.Empty, ("DOTNET_GCgen0size", "0x1000000"));
+        var (_, chosen, _) = Run(string.Empty, (variable, callers));
 
-        // Then the launcher's 4 MB applies only when the caller set none (docs/benchmarks.md, issue 14)
-        Assert.Contains("DOTNET_GCgen0size=0x400000", plain.Split('\n'));
-        Assert.Contains("DOTNET_GCgen0size=0x1000000", chosen.Split('\n'));
-        Assert.DoesNotContain("DOTNET_GCgen0size=0x400000", chosen.Split('\n'));
+        // Then the launcher's default applies only when the caller set none
+        Assert.Contains($"{variable}={launcherDefault}", plain.Split('\n'));
+        Assert.Contains($"{variable}={callers}", chosen.Split('\n'));
+        Assert.DoesNotContain($"{variable}={launcherDefault}", chosen.Split('\n'));
     }
 
     [Fact]
@@ -126,6 +128,7 @@ public sealed class PackageLauncherTests : IDisposable
     {
         var start = new ProcessStartInfo("sh", $"\"{Launcher}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment.Remove("DOTNET_GCgen0size");
+        start.Environment.Remove("MALLOC_ARENA_MAX");
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
