@@ -237,6 +237,25 @@ public class AnomalyFitterTests
     }
 
     [Fact]
+    public void Fit_FromAStreamWhoseMissingPartLeavesTooFewHeldOut_CalibratesLeaveOneOutOnThePartsThatArrived()
+    {
+        // Given 4 good parts announced with 3 to be held out and 1 for the bank, and 3 arriving: either the bank's part
+        // or one of the held-out parts is missing, so the split the count promised cannot be kept
+        var options = new AnomalyFitOptions { HeldOutShare = 0.75 };
+        var arrived = Enumerable.Range(0, 3).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false));
+
+        var result = new AnomalyFitter(options).Fit(4, arrived);
+
+        // Then the 3 that arrived build the bank and each is scored against the other 2, with a position scale
+        Assert.True(result.LeaveOneOut);
+        Assert.Equal((3, 0), (result.TrainSamples, result.HeldOutSamples));
+        Assert.Equal(3 * 64, result.TrainPatches);
+        Assert.Equal(3, result.HeldOutScores.Count);
+        Assert.NotNull(result.Threshold.PositionScale);
+        Assert.Equal("leave-one-out", result.Model.Metadata["calibration"]);
+    }
+
+    [Fact]
     public void Fit_FromAStreamWithMoreGoodPartsThanAnnounced_IsRefused()
     {
         var samples = Enumerable.Range(0, 6).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false));

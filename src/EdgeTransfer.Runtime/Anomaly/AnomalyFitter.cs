@@ -15,6 +15,10 @@ namespace EdgeTransfer.Runtime.Anomaly;
 /// </summary>
 public sealed class AnomalyFitter
 {
+    // Most good parts a streamed fit calibrates leave-one-out when announced parts went missing: each part costs a
+    // coreset over the others, which stays within a few seconds on two cores up to here.
+    private const int MaxFallbackCrossFitParts = 16;
+
     private readonly AnomalyFitOptions _options;
 
     /// <summary>Creates a fitter.</summary>
@@ -56,7 +60,7 @@ public sealed class AnomalyFitter
     /// parts only. Gives the same model as <see cref="Fit(IReadOnlyList{AnomalySample}, IProgress{AnomalyFitProgress}?, CancellationToken)"/>
     /// on the same samples in the same order.
     /// </summary>
-    /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read); more may not.</param>
+    /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read); more may not. When the missing ones leave fewer than <see cref="PositionScaleCalibrator.MinSamples"/> held out and few parts arrived, the fit calibrates leave-one-out as with few parts.</param>
     /// <param name="samples">The samples, read once, in order. A sample's maps need only stay valid until the next sample is requested (a reader may reuse its buffers): the fitter copies the maps it keeps.</param>
     /// <param name="progress">Told when the embedding is done, at the start and end of the coreset and at each sample scored; may be null.</param>
     /// <param name="cancellationToken">Stops the fit; nothing is returned then.</param>
@@ -131,13 +135,7 @@ public sealed class AnomalyFitter
 
             // A bank part's maps are not needed again once embedded: only its embedding is kept.
             embedClock.Start();
-            embedder!.Embed(sample.Features, scratch);
-            if (TensorPrimitives.MaxMagnitude(scratch) > (float)Half.MaxValue)
-            {
-                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Good sample {goodSeen - 1} has patch features beyond ±{(float)Half.MaxValue}, which the fit cannot store; the backbone's feature maps are out of range (check the bundle and the images)."));
-            }
-
-            TensorPrimitives.ConvertToHalf(scratch, embeddings.AsSpan(slot * stride, stride));
+            EmbedHalf(embedder!, sample.Features, scratch, embeddings.AsSpan(slot * stride, stride), goodSeen - 1);
             embedClock.Stop();
             trainFilled[slot] = true;
             embedded++;
@@ -150,7 +148,19 @@ public sealed class AnomalyFitter
         CheckCounts(seen, goodSeen, defects.Count);
         var trainCount = Compact(embeddings, stride, trainFilled);
         List<AnomalyFeatures> heldOut = [.. heldOutSlots.Where(f => f.HasValue).Select(f => f!.Value)];
-        if (trainCount == 0 || (heldOut.Count == 0 && !slots.CrossFit))
+        var crossFit = slots.CrossFit;
+        var arrived = trainCount + heldOut.Count;
+        if (!crossFit && (trainCount == 0 || heldOut.Count < PositionScaleCalibrator.MinSamples) && arrived is >= 2 and <= MaxFallbackCrossFitParts)
+        {
+            // Announced parts that never arrived (unreadable images) left the bank or the held-out share too small for
+            // the split the count promised; the parts that did arrive are few, so they calibrate as a few-part fit does.
+            embedClock.Start();
+            embeddings = WithHeldOutInBank(embeddings, trainCount, heldOut, embedder!, scratch, goodSeen);
+            embedClock.Stop();
+            (trainCount, heldOut, crossFit) = (arrived, [], true);
+        }
+
+        if (trainCount == 0 || (heldOut.Count == 0 && !crossFit))
         {
             throw new TrainingException($"Of the {goodCount} good samples announced, {goodSeen} arrived, which leaves none for {(trainCount == 0 ? "the memory bank" : "the threshold")}. Store more good parts.");
         }
@@ -160,7 +170,7 @@ public sealed class AnomalyFitter
             progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Embedding, trainCount, trainCount));
         }
 
-        return Finish(layout!.Value, projection, embedder!, embeddings, trainCount, heldOut, slots.CrossFit, defects, embedClock.Elapsed, progress, cancellationToken);
+        return Finish(layout!.Value, projection, embedder!, embeddings, trainCount, heldOut, crossFit, defects, embedClock.Elapsed, progress, cancellationToken);
     }
 
     private AnomalyFitResult Finish(FeatureLayout layout, RandomProjection? projection, PatchEmbedder embedder, Half[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, bool crossFit, List<AnomalyFeatures> defects, TimeSpan embedTime, IProgress<AnomalyFitProgress>? progress, CancellationToken cancellationToken)
@@ -279,6 +289,32 @@ public sealed class AnomalyFitter
         }
 
         return (slotOf, heldOut, false);
+    }
+
+    // The bank's embeddings followed by those of the held-out parts that arrived, for a fit that falls back to leave-one-out.
+    private static Half[] WithHeldOutInBank(Half[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, PatchEmbedder embedder, float[] scratch, int goodSeen)
+    {
+        var stride = scratch.Length;
+        var all = new Half[(long)(trainCount + heldOut.Count) * stride];
+        embeddings.AsSpan(0, trainCount * stride).CopyTo(all);
+        for (var i = 0; i < heldOut.Count; i++)
+        {
+            EmbedHalf(embedder, heldOut[i], scratch, all.AsSpan((trainCount + i) * stride, stride), goodSeen);
+        }
+
+        return all;
+    }
+
+    // One good part's embedding in half precision, refused when a value would not fit in it.
+    private static void EmbedHalf(PatchEmbedder embedder, AnomalyFeatures features, float[] scratch, Span<Half> destination, int sample)
+    {
+        embedder.Embed(features, scratch);
+        if (TensorPrimitives.MaxMagnitude(scratch) > (float)Half.MaxValue)
+        {
+            throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Good sample {sample} has patch features beyond ±{(float)Half.MaxValue}, which the fit cannot store; the backbone's feature maps are out of range (check the bundle and the images)."));
+        }
+
+        TensorPrimitives.ConvertToHalf(scratch, destination);
     }
 
     // A copy of maps that outlive the sample (the held-out parts and the defects are scored after the last sample).
