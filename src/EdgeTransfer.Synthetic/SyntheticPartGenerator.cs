@@ -48,8 +48,9 @@ public sealed class SyntheticPartGenerator
 
     // The float canvases come from a pool of this class, not ArrayPool.Shared: the shared pool keeps one array per
     // size in every thread that returned one, and a device's frame source runs on whichever pool thread is free, so
-    // each of them came to hold a 1 MB canvas of its own. This pool holds what was out at once, whoever returns it.
-    private static readonly ArrayPool<float> Canvases = ArrayPool<float>.Create(MaxSize * MaxSize * 3, 8);
+    // each of them came to hold a 1 MB canvas of its own. This pool keeps at most two arrays per size, whoever returns
+    // them (one frame source needs two: colour and coverage); parallel generation beyond that allocates and lets go.
+    private static readonly ArrayPool<float> Canvases = ArrayPool<float>.Create(MaxSize * MaxSize * 3, 2);
 
     /// <summary>The side of the reference frame in which texture and defect sizes are designed.</summary>
     private const float ReferenceSize = 224f;

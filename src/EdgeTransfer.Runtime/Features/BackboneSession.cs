@@ -213,7 +213,7 @@ public sealed class BackboneSession : IDisposable
         };
         try
         {
-            // Config key from onnxruntime_session_options_config_keys.h; ORT's default "1" doubled the
+            // A session config key of ONNX Runtime (not a SessionOptions property); its default "1" doubled the
             // per-frame time on the 2-core VM (docs/benchmarks.md), hence an explicit setting.
             sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
             provider = options.ExecutionProvider;

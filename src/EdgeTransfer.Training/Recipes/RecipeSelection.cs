@@ -47,6 +47,7 @@ public static class RecipeSelection
         var accuracy = new double[options.Grid.Count];
         var loss = new double[options.Grid.Count];
         var validationSamples = 0;
+        var garbage = new GarbageBound(GarbageBound.DefaultLimitBytes);
         for (var f = 0; f < folds; f++)
         {
             var training = Subset(data, assignment, f, inFold: false);
@@ -58,11 +59,7 @@ public static class RecipeSelection
                 var (a, l) = fitter.Fit(training, options.Grid[c], cancellationToken).Score(validation);
                 accuracy[c] += a / folds;
                 loss[c] += l / folds;
-
-                // A candidate leaves large-object garbage (split copies, trainer buffers) that no gen0 or gen1
-                // collection reclaims; on the device fifteen candidates' worth piled up into the memory peak of the
-                // whole run (5 MB of it). One blocking collection per candidate costs a few ms against seconds of fitting.
-                GC.Collect();
+                garbage.CollectIfGrown();
             }
         }
 
