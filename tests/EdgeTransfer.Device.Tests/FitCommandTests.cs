@@ -111,7 +111,7 @@ public class FitCommandTests : IClassFixture<BundleFixture>
     }
 
     [Fact]
-    public void Fit_WithAnEmptyOrMissingFolder_NamesIt()
+    public void Fit_WithAnEmptyOrMissingFolderOrAFile_NamesIt()
     {
         using var device = new DeviceFolder(_bundle.BundleDirectory);
         Directory.CreateDirectory(device.Combine("empty"));
@@ -119,11 +119,14 @@ public class FitCommandTests : IClassFixture<BundleFixture>
 
         var empty = device.Run("fit", "--data", device.Combine("empty"));
         var missing = device.Run("fit", "--data", device.Combine("nowhere"));
+        var file = device.Run("fit", "--data", device.Combine("empty", "notes.txt"));
 
         Assert.Equal(DeviceExitCodes.Failure, empty.ExitCode);
+        Assert.Equal(DeviceExitCodes.Failure, file.ExitCode);
         Assert.Contains("empty' cannot be used: it holds no image files", empty.Error, StringComparison.Ordinal);
         Assert.Contains("nowhere' cannot be used: the folder does not exist", missing.Error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", empty.Error + missing.Error, StringComparison.Ordinal);
+        Assert.Contains("notes.txt' cannot be used: is a file, not a folder", file.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", empty.Error + missing.Error + file.Error, StringComparison.Ordinal);
     }
 
     [Fact]

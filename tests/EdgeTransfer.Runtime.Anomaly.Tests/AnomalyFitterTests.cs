@@ -256,6 +256,25 @@ public class AnomalyFitterTests
     }
 
     [Fact]
+    public void Fit_FromAStreamWhoseLastHeldOutPartIsMissing_IsRefusedWithTheReason_WhenManyPartsArrived()
+    {
+        // Given 15 good parts announced (3 to be held out) and a seed whose last arrival is a held-out part
+        var (seed, heldOutArrivals) = Enumerable.Range(1, 50)
+            .Select(seed => (seed, HeldOutArrivals(new AnomalyFitOptions { Seed = seed }, 15)))
+            .First(s => s.Item2.Contains(14));
+        Assert.Equal(3, heldOutArrivals.Count);
+
+        // When the 15th image cannot be read, so 14 arrive with 2 of them held out
+        var arrived = Enumerable.Range(0, 14).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false));
+        var error = Assert.Throws<TrainingException>(() => new AnomalyFitter(new AnomalyFitOptions { Seed = seed }).Fit(15, arrived));
+
+        // Then the fit stops (14 parts would have held 3 out) and says what is missing and what to do
+        Assert.Contains("1 did not arrive", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2 of the 3 held out", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Remove or replace the unreadable images", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_FromAStreamWithMoreGoodPartsThanAnnounced_IsRefused()
     {
         var samples = Enumerable.Range(0, 6).Select(i => new AnomalySample(SyntheticMaps.Good(Layout, i), false));
@@ -330,5 +349,13 @@ public class AnomalyFitterTests
     private sealed class SynchronousProgress(Action<AnomalyFitProgress> report) : IProgress<AnomalyFitProgress>
     {
         public void Report(AnomalyFitProgress value) => report(value);
+    }
+
+    // The arrival indices of the parts a fit of `count` parts holds out (found by their maps).
+    private static List<int> HeldOutArrivals(AnomalyFitOptions options, int count)
+    {
+        var samples = Enumerable.Range(0, count).Select(i => SyntheticMaps.Good(Layout, i)).ToList();
+        var result = new AnomalyFitter(options).Fit([.. samples.Select(f => new AnomalySample(f, false))]);
+        return [.. result.HeldOut.Select(h => samples.FindIndex(f => f.Stage2.Values.Span.SequenceEqual(h.Stage2.Values.Span)))];
     }
 }

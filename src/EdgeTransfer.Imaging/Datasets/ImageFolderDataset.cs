@@ -67,7 +67,7 @@ public sealed class ImageFolderDataset
         var root = Path.GetFullPath(directory);
         if (!System.IO.Directory.Exists(root))
         {
-            throw new ImageDatasetException(root, "the folder does not exist.");
+            throw new ImageDatasetException(root, File.Exists(root) ? "is a file, not a folder; give the folder that holds the images." : "the folder does not exist.");
         }
 
         try

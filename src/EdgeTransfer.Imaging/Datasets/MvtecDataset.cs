@@ -44,7 +44,7 @@ public sealed class MvtecDataset
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (!System.IO.Directory.Exists(root))
         {
-            throw new ImageDatasetException(root, "the folder does not exist.");
+            throw new ImageDatasetException(root, File.Exists(root) ? "is a file, not a folder; give the folder that holds the images." : "the folder does not exist.");
         }
 
         if (System.IO.Directory.Exists(Path.Combine(root, MvtecCategory.TrainFolder)))

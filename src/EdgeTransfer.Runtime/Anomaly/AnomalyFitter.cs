@@ -15,10 +15,6 @@ namespace EdgeTransfer.Runtime.Anomaly;
 /// </summary>
 public sealed class AnomalyFitter
 {
-    // Most good parts a streamed fit calibrates leave-one-out when announced parts went missing: each part costs a
-    // coreset over the others, which stays within a few seconds on two cores up to here.
-    private const int MaxFallbackCrossFitParts = 16;
-
     private readonly AnomalyFitOptions _options;
 
     /// <summary>Creates a fitter.</summary>
@@ -60,11 +56,11 @@ public sealed class AnomalyFitter
     /// parts only. Gives the same model as <see cref="Fit(IReadOnlyList{AnomalySample}, IProgress{AnomalyFitProgress}?, CancellationToken)"/>
     /// on the same samples in the same order.
     /// </summary>
-    /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read); more may not. When the missing ones leave fewer than <see cref="PositionScaleCalibrator.MinSamples"/> held out and few parts arrived, the fit calibrates leave-one-out as with few parts.</param>
+    /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read); more may not. When the missing ones leave fewer than <see cref="PositionScaleCalibrator.MinSamples"/> held out (or none for the bank), a fit from fewer than 13 parts that arrived calibrates leave-one-out as with few parts, and a fit from more is refused.</param>
     /// <param name="samples">The samples, read once, in order. A sample's maps need only stay valid until the next sample is requested (a reader may reuse its buffers): the fitter copies the maps it keeps.</param>
     /// <param name="progress">Told when the embedding is done, at the start and end of the coreset and at each sample scored; may be null.</param>
     /// <param name="cancellationToken">Stops the fit; nothing is returned then.</param>
-    /// <exception cref="TrainingException">No samples, only defects, or too few good samples.</exception>
+    /// <exception cref="TrainingException">No samples, only defects, too few good samples, or too few of the held-out parts arrived.</exception>
     /// <exception cref="FeatureLayoutException">A sample's maps differ in shape from the first sample's.</exception>
     /// <exception cref="ArgumentException">More good samples arrived than <paramref name="goodCount"/>.</exception>
     public AnomalyFitResult Fit(int goodCount, IEnumerable<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -150,19 +146,21 @@ public sealed class AnomalyFitter
         List<AnomalyFeatures> heldOut = [.. heldOutSlots.Where(f => f.HasValue).Select(f => f!.Value)];
         var crossFit = slots.CrossFit;
         var arrived = trainCount + heldOut.Count;
-        if (!crossFit && (trainCount == 0 || heldOut.Count < PositionScaleCalibrator.MinSamples) && arrived is >= 2 and <= MaxFallbackCrossFitParts)
+        if (!crossFit && (trainCount == 0 || heldOut.Count < PositionScaleCalibrator.MinSamples))
         {
             // Announced parts that never arrived (unreadable images) left the bank or the held-out share too small for
-            // the split the count promised; the parts that did arrive are few, so they calibrate as a few-part fit does.
+            // the split the count promised. So few parts that arrived would have been a few-part fit had only they been
+            // announced, and calibrate as one; more would have held some out, and going on with fewer than the position
+            // scale needs gave thresholds 30 times too high, so the fit stops and says how to mend it.
+            if (arrived < 2 || !SplitSlots(arrived).CrossFit)
+            {
+                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {goodCount} good samples announced, {goodCount - goodSeen} did not arrive (unreadable images), which leaves {(trainCount == 0 ? "none for the memory bank" : $"{heldOut.Count} of the {slots.HeldOut} held out for the threshold, fewer than the {PositionScaleCalibrator.MinSamples} it needs")}. Remove or replace the unreadable images and fit again; the model in service is unchanged."));
+            }
+
             embedClock.Start();
             embeddings = WithHeldOutInBank(embeddings, trainCount, heldOut, embedder!, scratch, goodSeen);
             embedClock.Stop();
             (trainCount, heldOut, crossFit) = (arrived, [], true);
-        }
-
-        if (trainCount == 0 || (heldOut.Count == 0 && !crossFit))
-        {
-            throw new TrainingException($"Of the {goodCount} good samples announced, {goodSeen} arrived, which leaves none for {(trainCount == 0 ? "the memory bank" : "the threshold")}. Store more good parts.");
         }
 
         if (!perSampleProgress)
