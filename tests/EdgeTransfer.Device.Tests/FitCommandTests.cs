@@ -49,6 +49,7 @@ public class FitCommandTests : IClassFixture<BundleFixture>
         var status = device.Run("status");
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Contains("anomaly    a0002 (fitted", status.Output, StringComparison.Ordinal);
+        Assert.Contains(", held-out false rejects ", status.Output, StringComparison.Ordinal);
 
         // And a rollback puts the first model back as a new version; a second has nothing left to go to
         var rollback = device.Run("rollback", "--anomaly");
@@ -148,6 +149,9 @@ public class FitCommandTests : IClassFixture<BundleFixture>
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Contains("anomaly    a0001 (fitted", status.Output, StringComparison.Ordinal);
         Assert.Contains("a0002.etam: damaged", status.Output, StringComparison.Ordinal);
+
+        // (six parts are too few to hold any out: the figure is of each part scored against the others)
+        Assert.Contains(", false rejects, each part against the others, ", status.Output, StringComparison.Ordinal);
     }
 
     private static string WriteParts(string folder, string kind, int count, int first = 0)

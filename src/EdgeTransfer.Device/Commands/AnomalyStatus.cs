@@ -20,7 +20,7 @@ internal static class AnomalyStatus
         var facts = string.Create(CultureInfo.InvariantCulture, $"anomaly    {v.Name} ({v.Source.ToString().ToLowerInvariant()}, {v.CreatedAt:u}), threshold {v.Threshold:0.0000}, bank {v.BankPatches} patches {v.BankBytes / 1024.0:0} KiB");
         if (v.HeldOutFalseRejectRate is { } frr)
         {
-            facts += string.Create(CultureInfo.InvariantCulture, $", held-out false rejects {frr:P1}");
+            facts += string.Create(CultureInfo.InvariantCulture, $", {(v.LeaveOneOut ? "false rejects, each part against the others," : "held-out false rejects")} {frr:P1}");
         }
 
         if (v.ImageAuroc is { } auroc)

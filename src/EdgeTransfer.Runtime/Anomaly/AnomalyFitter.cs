@@ -15,6 +15,12 @@ namespace EdgeTransfer.Runtime.Anomaly;
 /// </summary>
 public sealed class AnomalyFitter
 {
+    /// <summary>The model metadata key that says how the threshold was calibrated.</summary>
+    internal const string CalibrationKey = "calibration";
+
+    /// <summary>Its value for a fit that scored each part against a bank of the others.</summary>
+    internal const string LeaveOneOutCalibrationName = "leave-one-out";
+
     private readonly AnomalyFitOptions _options;
 
     /// <summary>Creates a fitter.</summary>
@@ -219,7 +225,7 @@ public sealed class AnomalyFitter
             ["coresetRows"] = budget.ToString(CultureInfo.InvariantCulture),
             ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
             ["positionScale"] = scale is null ? "none" : crossFit ? "left-out mean, shrunk towards the average" : "held-out mean",
-            ["calibration"] = crossFit ? "leave-one-out" : "held-out",
+            [CalibrationKey] = crossFit ? LeaveOneOutCalibrationName : "held-out",
         };
         return new AnomalyFitResult
         {

@@ -40,4 +40,10 @@ public sealed record AnomalyModelVersion : IRegistryVersion
 
     /// <summary>Image AUROC against labelled defects when it was fitted, when defects were given.</summary>
     public double? ImageAuroc { get; init; }
+
+    /// <summary>
+    /// True when the fit held no part out and scored each part against a bank of the others (few parts), so
+    /// <see cref="HeldOutFalseRejectRate"/> is the share of those left-out scores above the threshold.
+    /// </summary>
+    public bool LeaveOneOut { get; init; }
 }

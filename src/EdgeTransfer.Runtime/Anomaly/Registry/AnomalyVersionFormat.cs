@@ -75,6 +75,7 @@ internal sealed class AnomalyVersionFormat : VersionFormat<AnomalyModel, Anomaly
         BankBytes = content.Bank.Bytes,
         HeldOutFalseRejectRate = OptionalDouble(content.Metadata, KeyFrr),
         ImageAuroc = OptionalDouble(content.Metadata, KeyAuroc),
+        LeaveOneOut = content.Metadata.TryGetValue(AnomalyFitter.CalibrationKey, out var calibration) && calibration == AnomalyFitter.LeaveOneOutCalibrationName,
     };
 
     public override IReadOnlyDictionary<string, string> Recorded(AnomalyModelVersion version) =>
