@@ -112,6 +112,25 @@ public class FitCommandTests : IClassFixture<BundleFixture>
     }
 
     [Fact]
+    public void Fit_BelowTheMinimumSetInDeviceJson_IsRefusedNamingTheKey_AndTheModelInServiceStays()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory, """, "inspection": { "anomaly": { "minGoodParts": 13 } }""");
+        var many = WriteParts(device.Combine("many"), "good", 13);
+        var few = WriteParts(device.Combine("few"), "good", 6, first: 50);
+        var first = device.Run("fit", "--data", many);
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        // A fit from 6 parts would calibrate each against the others and skip the comparison with the model in service
+        var refused = device.Run("fit", "--data", few);
+
+        Assert.Equal(DeviceExitCodes.Failure, refused.ExitCode);
+        Assert.Contains("only 6 good images", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("inspection.anomaly.minGoodParts in device.json asks for at least 13", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("anomaly    a0001 (fitted", device.Run("status").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_WithAnEmptyOrMissingFolderOrAFile_NamesIt()
     {
         using var device = new DeviceFolder(_bundle.BundleDirectory);

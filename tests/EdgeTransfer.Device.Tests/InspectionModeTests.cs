@@ -116,15 +116,19 @@ public class InspectionModeTests : IClassFixture<BundleFixture>
         Assert.DoesNotContain("anomaly ", infer.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ABadTargetFalseRejectRate_IsRefused_NamingTheKey()
+    [Theory]
+    [InlineData("targetFalseRejectRate", "0.7")]
+    [InlineData("minGoodParts", "1")]
+    [InlineData("minGoodParts", "10001")]
+    public void ABadAnomalySetting_IsRefused_NamingTheKey(string key, string value)
     {
-        using var device = new DeviceFolder(_bundle.BundleDirectory, """, "inspection": { "anomaly": { "targetFalseRejectRate": 0.7 } }""");
+        using var device = new DeviceFolder(_bundle.BundleDirectory, $$""", "inspection": { "anomaly": { "{{key}}": {{value}} } }""");
 
         var status = device.Run("status");
 
         Assert.Equal(DeviceExitCodes.Usage, status.ExitCode);
-        Assert.Contains("inspection.anomaly.targetFalseRejectRate", status.Error, StringComparison.Ordinal);
+        Assert.Contains($"inspection.anomaly.{key}", status.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", status.Error, StringComparison.Ordinal);
     }
 
     internal static string WritePart(string path, string kind, int index)

@@ -38,10 +38,13 @@ internal static class FitImages
             throw Failed($"The good images folder '{goodFolder}' cannot be read: {ex.Message} Nothing was changed.");
         }
 
-        var minimum = new AnomalyFitOptions().MinGoodSamples;
+        var minimum = options.MinGoodParts;
         if (good < minimum)
         {
-            throw Failed(string.Create(CultureInfo.InvariantCulture, $"There {(good == 1 ? "is only 1 good image" : $"are only {good} good images")} in '{goodFolder}'; the anomaly model needs at least {minimum} (they build the memory bank, and a share held out, or with few images each image against the others, sets the threshold). Put more good images there. Nothing was changed."));
+            var why = minimum > new AnomalyFitOptions().MinGoodSamples
+                ? "inspection.anomaly.minGoodParts in device.json"
+                : "they build the memory bank, and a share held out, or with few images each image against the others, sets the threshold";
+            throw Failed(string.Create(CultureInfo.InvariantCulture, $"There {(good == 1 ? "is only 1 good image" : $"are only {good} good images")} in '{goodFolder}'; the anomaly model needs at least {minimum} ({why}). Put more good images there. Nothing was changed."));
         }
 
         return (goodFolder, good, defects > 0 ? defectFolder : null, defects);

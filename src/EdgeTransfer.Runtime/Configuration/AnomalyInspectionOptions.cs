@@ -13,6 +13,13 @@ public sealed class AnomalyInspectionOptions
     public int KeepModels { get; set; } = 5;
 
     /// <summary>
+    /// The fewest good images a fit accepts, 2 to 10000. Default 2. From 13 on, every fit holds a share of its images
+    /// out, so the quality gate compares it with the model in service before it replaces it; a fit from fewer
+    /// calibrates each image against the others and replaces the model in service on its own figures.
+    /// </summary>
+    public int MinGoodParts { get; set; } = 2;
+
+    /// <summary>
     /// The folder of good images the MQTT <c>fit</c> command reads (a flat folder or an MVTec AD category),
     /// relative to <c>device.json</c>; null when the device fits only from the command line. A command never
     /// names a path itself.

@@ -16,5 +16,10 @@ internal static class AnomalyOptionsChecks
         {
             add("inspection.anomaly.keepModels", string.Create(CultureInfo.InvariantCulture, $"expected 2 to 100 versions, got {anomaly.KeepModels}."));
         }
+
+        if (anomaly.MinGoodParts is < 2 or > 10_000)
+        {
+            add("inspection.anomaly.minGoodParts", string.Create(CultureInfo.InvariantCulture, $"expected 2 to 10000 good images (13 or more puts every fit through the comparison with the model in service), got {anomaly.MinGoodParts}."));
+        }
     }
 }

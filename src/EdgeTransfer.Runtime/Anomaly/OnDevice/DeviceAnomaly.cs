@@ -1,3 +1,4 @@
+using System.Globalization;
 using EdgeTransfer.Runtime.Anomaly.Registry;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Features;
@@ -112,7 +113,9 @@ public sealed class DeviceAnomaly : IDisposable
         {
             // The fit may use the cores the backbone is configured for (0 = one per core), as inspection does.
             var threads = _options.ExecutionProvider.IntraOpThreads > 0 ? _options.ExecutionProvider.IntraOpThreads : Environment.ProcessorCount;
-            var fitOptions = new AnomalyFitOptions { TargetFalseRejectRate = _options.Inspection.Anomaly.TargetFalseRejectRate, Threads = threads };
+            var anomaly = _options.Inspection.Anomaly;
+            var fitOptions = new AnomalyFitOptions { TargetFalseRejectRate = anomaly.TargetFalseRejectRate, MinGoodSamples = anomaly.MinGoodParts, Threads = threads };
+            CheckMinimum(goodFolder, anomaly.MinGoodParts);
             var fitter = new OnDeviceAnomalyFitter(_bundle, Registry, fitOptions, backbone: BackboneOptions.FromConfiguration(_options.ExecutionProvider), shared: SharedBackbone);
             var outcome = fitter.Fit(goodFolder, defectFolder, progress, cancellationToken);
             if (outcome.Promoted is { } version)
@@ -166,6 +169,21 @@ public sealed class DeviceAnomaly : IDisposable
         $"\"{Name(_options.Inspection.Mode)}\" needs a fitted anomaly model, and none is in service yet. Fit one from good parts first: edgetransfer-device fit --data <folder of good images> (or the MQTT 'fit' command); use \"classify\" until then.";
 
     private static string Name(InspectionMode mode) => mode.ToString().ToLowerInvariant();
+
+    // A minimum raised in device.json is a plant's rule, not the fitter's: say so, before any image is decoded.
+    private static void CheckMinimum(string goodFolder, int minimum)
+    {
+        if (minimum <= new AnomalyFitOptions().MinGoodSamples)
+        {
+            return;
+        }
+
+        var good = AnomalyImageFolders.OpenGood(goodFolder).Entries.Count;
+        if (good < minimum)
+        {
+            throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"There {(good == 1 ? "is only 1 good image" : $"are only {good} good images")} in '{goodFolder}'; inspection.anomaly.minGoodParts in device.json asks for at least {minimum}. Put more good images there, or lower the setting; the model in service is unchanged."));
+        }
+    }
 
     private void PutInService(AnomalyModel model, AnomalyModelVersion version)
     {
