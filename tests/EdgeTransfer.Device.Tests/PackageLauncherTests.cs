@@ -70,6 +70,8 @@ public sealed class PackageLauncherTests : IDisposable
     [Theory]
     [InlineData("DOTNET_GCgen0size", "0x400000", "0x1000000")] // a 4 MB gen0 budget (docs/benchmarks.md, issue 14)
     [InlineData("MALLOC_ARENA_MAX", "2", "4")] // two malloc arenas (docs/benchmarks.md, issue 12)
+    [InlineData("MALLOC_MMAP_THRESHOLD_", "131072", "1048576")] // large blocks returned when freed (docs/benchmarks.md, issue 12)
+    [InlineData("MALLOC_TRIM_THRESHOLD_", "131072", "262144")]
     public void PackageForThisCpu_SetsItsMemoryDefault_UnlessTheCallerChoseOne(string variable, string launcherDefault, string callers)
     {
         if (!OnLinux)
@@ -129,6 +131,8 @@ public sealed class PackageLauncherTests : IDisposable
         var start = new ProcessStartInfo("sh", $"\"{Launcher}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment.Remove("DOTNET_GCgen0size");
         start.Environment.Remove("MALLOC_ARENA_MAX");
+        start.Environment.Remove("MALLOC_MMAP_THRESHOLD_");
+        start.Environment.Remove("MALLOC_TRIM_THRESHOLD_");
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
