@@ -131,6 +131,23 @@ public class FitCommandTests : IClassFixture<BundleFixture>
     }
 
     [Fact]
+    public void Fit_WhereUnreadableImagesLeaveFewerThanTheMinimum_SaysSoNamingTheKey()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory, """, "inspection": { "anomaly": { "minGoodParts": 13 } }""");
+        var folder = WriteParts(device.Combine("good"), "good", 12);
+        var png = File.ReadAllBytes(Path.Combine(folder, Directory.GetFiles(folder)[0]));
+        File.WriteAllBytes(Path.Combine(folder, "truncated.png"), png[..100]);
+
+        var refused = device.Run("fit", "--data", folder);
+
+        Assert.Equal(DeviceExitCodes.Failure, refused.ExitCode);
+        Assert.Contains("Of the 13 good images in", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("only 12 could be read; inspection.anomaly.minGoodParts in device.json asks for at least 13", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("anomaly    none fitted", device.Run("status").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_WithAnEmptyOrMissingFolderOrAFile_NamesIt()
     {
         using var device = new DeviceFolder(_bundle.BundleDirectory);

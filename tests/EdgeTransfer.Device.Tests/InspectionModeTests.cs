@@ -117,6 +117,26 @@ public class InspectionModeTests : IClassFixture<BundleFixture>
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(10_001)]
+    public async Task AMinimumSetInCode_OutOfRange_IsRefusedAtTheFit_NamingTheDeviceJsonKey(int minimum)
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory);
+        var good = device.Combine("good");
+        Directory.CreateDirectory(good);
+        WritePart(Path.Combine(good, "good-0.png"), "good", 0);
+        var options = DeviceConfigFile.Load(device.ConfigPath, checkFiles: false);
+        await using var host = DeviceHost.Open(options);
+
+        // A host that builds its options in code and changes them after validation
+        options.Inspection.Anomaly.MinGoodParts = minimum;
+        var error = Assert.Throws<InvalidSettingException>(() => host.Anomaly.Fit(good));
+
+        Assert.Contains("inspection.anomaly.minGoodParts", error.Message, StringComparison.Ordinal);
+        Assert.Null(host.Anomaly.Registry.Current);
+    }
+
+    [Theory]
     [InlineData("targetFalseRejectRate", "0.7")]
     [InlineData("minGoodParts", "1")]
     [InlineData("minGoodParts", "10001")]

@@ -247,6 +247,12 @@ public sealed class AnomalyFitter
         };
     }
 
+    /// <summary>
+    /// Set in <see cref="Exception.Data"/> of the error for too few good samples (the count that arrived), so that a host
+    /// whose minimum comes from its own setting can say so instead.
+    /// </summary>
+    internal const string TooFewGoodSamplesKey = "EdgeTransfer.GoodSamples";
+
     private void CheckCounts(int total, int good, int defects)
     {
         var min = _options.MinGoodSamples;
@@ -262,7 +268,9 @@ public sealed class AnomalyFitter
 
         if (good < min)
         {
-            throw new TrainingException($"There are only {good} good samples; the anomaly model needs at least {min} (they build the memory bank, and a share held out, or with few parts each part against the others, sets the threshold). Store more good parts.");
+            var error = new TrainingException($"There are only {good} good samples; the anomaly model needs at least {min} (they build the memory bank, and a share held out, or with few parts each part against the others, sets the threshold). Store more good parts.");
+            error.Data[TooFewGoodSamplesKey] = good;
+            throw error;
         }
     }
 

@@ -102,6 +102,8 @@ public sealed class DeviceAnomaly : IDisposable
     /// <param name="progress">Told per image read and per fit step; may be null.</param>
     /// <param name="cancellationToken">Stops the fit; nothing is promoted then.</param>
     /// <exception cref="InvalidOperationException">A fit is already running.</exception>
+    /// <exception cref="InvalidSettingException">An <c>inspection.anomaly</c> setting is out of range (options built in code and not validated).</exception>
+    /// <exception cref="TrainingException">Too few good images (naming <c>inspection.anomaly.minGoodParts</c> when that setting raised the minimum), or too few of them could be read.</exception>
     public AnomalyFitOutcome Fit(string goodFolder, string? defectFolder = null, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _fitting, 1) != 0)
@@ -114,10 +116,23 @@ public sealed class DeviceAnomaly : IDisposable
             // The fit may use the cores the backbone is configured for (0 = one per core), as inspection does.
             var threads = _options.ExecutionProvider.IntraOpThreads > 0 ? _options.ExecutionProvider.IntraOpThreads : Environment.ProcessorCount;
             var anomaly = _options.Inspection.Anomaly;
+
+            // A host that builds its options in code may not have validated them: name the device.json key, not the fitter's.
+            AnomalyOptionsChecks.Check(anomaly, (key, reason) => throw new InvalidSettingException(key, reason));
             var fitOptions = new AnomalyFitOptions { TargetFalseRejectRate = anomaly.TargetFalseRejectRate, MinGoodSamples = anomaly.MinGoodParts, Threads = threads };
-            CheckMinimum(goodFolder, anomaly.MinGoodParts);
+            var images = CheckMinimum(goodFolder, anomaly.MinGoodParts);
             var fitter = new OnDeviceAnomalyFitter(_bundle, Registry, fitOptions, backbone: BackboneOptions.FromConfiguration(_options.ExecutionProvider), shared: SharedBackbone);
-            var outcome = fitter.Fit(goodFolder, defectFolder, progress, cancellationToken);
+            AnomalyFitOutcome outcome;
+            try
+            {
+                outcome = fitter.Fit(goodFolder, defectFolder, progress, cancellationToken);
+            }
+            catch (TrainingException ex) when (images > 0 && ex.Data[AnomalyFitter.TooFewGoodSamplesKey] is int arrived)
+            {
+                // Enough image files, but unreadable ones left fewer parts than the plant's minimum.
+                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {images} good images in '{goodFolder}', only {arrived} could be read; inspection.anomaly.minGoodParts in device.json asks for at least {anomaly.MinGoodParts}. Replace the unreadable images or add more, or lower the setting; the model in service is unchanged."), ex);
+            }
+
             if (outcome.Promoted is { } version)
             {
                 PutInService(outcome.Fit.Model, version);
@@ -170,12 +185,13 @@ public sealed class DeviceAnomaly : IDisposable
 
     private static string Name(InspectionMode mode) => mode.ToString().ToLowerInvariant();
 
-    // A minimum raised in device.json is a plant's rule, not the fitter's: say so, before any image is decoded.
-    private static void CheckMinimum(string goodFolder, int minimum)
+    // A minimum raised in device.json is a plant's rule, not the fitter's: say so, before any image is decoded. Returns
+    // the number of good image files (0 when the minimum is the fitter's own and nothing was counted).
+    private static int CheckMinimum(string goodFolder, int minimum)
     {
         if (minimum <= new AnomalyFitOptions().MinGoodSamples)
         {
-            return;
+            return 0;
         }
 
         var good = AnomalyImageFolders.OpenGood(goodFolder).Entries.Count;
@@ -183,6 +199,8 @@ public sealed class DeviceAnomaly : IDisposable
         {
             throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"There {(good == 1 ? "is only 1 good image" : $"are only {good} good images")} in '{goodFolder}'; inspection.anomaly.minGoodParts in device.json asks for at least {minimum}. Put more good images there, or lower the setting; the model in service is unchanged."));
         }
+
+        return good;
     }
 
     private void PutInService(AnomalyModel model, AnomalyModelVersion version)
