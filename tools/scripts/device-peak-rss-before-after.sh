@@ -7,9 +7,10 @@
 # (before the training command) and t = 40 s (after it), so a difference can be told apart into steady and training.
 #   git worktree add /tmp/before <commit>
 #   tools/scripts/device-peak-rss-before-after.sh /tmp/before .      (builds both; about 90 s per tree)
-# Environment: DOTNET_* settings (e.g. DOTNET_TieredPGO=0 DOTNET_GCgen0size=0x400000) and MALLOC_ARENA_MAX reach both
-# devices alike; the package launcher sets DOTNET_GCgen0size=0x400000 and MALLOC_ARENA_MAX=2, so export both to measure
-# a device as it is shipped (this script runs the framework-dependent build, not the launcher).
+# Environment: DOTNET_* and MALLOC_* settings (e.g. DOTNET_TieredPGO=0 DOTNET_GCgen0size=0x400000) reach both devices
+# alike; the package launcher sets DOTNET_GCgen0size=0x400000, MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=131072 and
+# MALLOC_TRIM_THRESHOLD_=131072, so export those to measure a device as it is shipped (this script runs the
+# framework-dependent build, not the launcher).
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 <tree> [<tree> ...]" >&2; exit 2; }
 
