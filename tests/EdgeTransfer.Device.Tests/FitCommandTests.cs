@@ -148,6 +148,28 @@ public class FitCommandTests : IClassFixture<BundleFixture>
     }
 
     [Fact]
+    public void Fit_OnCopiesOfOneImage_IsRefused_AndTheModelInServiceStays()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory);
+        var first = device.Run("fit", "--data", WriteParts(device.Combine("good"), "good", 13));
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var copies = Directory.CreateDirectory(device.Combine("copies")).FullName;
+        var original = Directory.GetFiles(device.Combine("good"))[0];
+        for (var i = 0; i < 13; i++)
+        {
+            File.Copy(original, Path.Combine(copies, $"copy-{i:00}.png"));
+        }
+
+        // A red-team run promoted 13 copies of one image over a real model: every real good part was then a reject
+        var refused = device.Run("fit", "--data", copies);
+
+        Assert.Equal(DeviceExitCodes.Failure, refused.ExitCode);
+        Assert.Contains("The good samples are copies of one another", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("anomaly    a0001 (fitted", device.Run("status").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_WithAnEmptyOrMissingFolderOrAFile_NamesIt()
     {
         using var device = new DeviceFolder(_bundle.BundleDirectory);
