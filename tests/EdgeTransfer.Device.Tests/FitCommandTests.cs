@@ -164,9 +164,43 @@ public class FitCommandTests : IClassFixture<BundleFixture>
         var refused = device.Run("fit", "--data", copies);
 
         Assert.Equal(DeviceExitCodes.Failure, refused.ExitCode);
-        Assert.Contains("The good samples are copies of one another", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("Of the 13 good samples, 12 are copies of others ('copy-01.png' copies 'copy-00.png', 'copy-02.png' copies 'copy-00.png', ", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("1 different part, fewer than the 2 the anomaly model needs", refused.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
         Assert.Contains("anomaly    a0001 (fitted", device.Run("status").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_WhereCopiesLeaveFewerDifferentPartsThanTheMinimumInDeviceJson_SaysSoNamingTheKey()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory, """, "inspection": { "anomaly": { "minGoodParts": 5 } }""");
+        var good = WriteParts(device.Combine("good"), "good", 3);
+        for (var i = 0; i < 3; i++)
+        {
+            File.Copy(Path.Combine(good, "good-001.png"), Path.Combine(good, $"good-1{i}.png"));
+        }
+
+        var refused = device.Run("fit", "--data", good);
+
+        Assert.Equal(DeviceExitCodes.Failure, refused.ExitCode);
+        Assert.Contains("Of the 6 good images in", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("3 are copies of others ('good-10.png' copies 'good-001.png', ", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("which leaves 3 different parts; inspection.anomaly.minGoodParts in device.json asks for at least 5", refused.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_WithSomeCopiesAmongDifferentParts_SetsThemAside_AndNamesThem()
+    {
+        using var device = new DeviceFolder(_bundle.BundleDirectory);
+        var good = WriteParts(device.Combine("good"), "good", 8);
+        File.Copy(Path.Combine(good, "good-003.png"), Path.Combine(good, "good-003-again.png"));
+
+        var fit = device.Run("fit", "--data", good);
+
+        Assert.True(fit.ExitCode == 0, fit.ToString());
+        Assert.Contains("images     9 good (all 8 in the bank, each also scored against the others), 0 defects, 0 skipped, 1 set aside as copies", fit.Output, StringComparison.Ordinal);
+        Assert.Contains("copy       'good-003.png' copies 'good-003-again.png'", fit.Output, StringComparison.Ordinal);
     }
 
     [Fact]

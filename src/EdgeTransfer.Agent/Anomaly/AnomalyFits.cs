@@ -117,6 +117,7 @@ internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, Stat
                 AnomalyModel = outcome.InService?.Name,
                 GoodImages = outcome.GoodImages,
                 DefectImages = outcome.DefectImages,
+                CopiesSetAside = result.CopiesSetAside,
                 BankPatches = result.BankPatches,
                 BankBytes = result.BankBytes,
                 Threshold = Math.Round(result.Threshold.Value, 6),
@@ -125,6 +126,11 @@ internal sealed class AnomalyFits(HostInService hosts, OutboxWriter outbox, Stat
                 DurationSeconds = Math.Round(time.GetElapsedTime(started).TotalSeconds, 3),
                 Reason = outcome.Gate.Reason,
             };
+            if (result.CopiesSetAside > 0)
+            {
+                AgentLog.FitCopiesSetAside(logger, run.RunId, result.CopiesSetAside, outcome.GoodImages, string.Join(", ", outcome.CopiesSetAside.Take(5)) + (outcome.CopiesSetAside.Count > 5 ? ", …" : ""));
+            }
+
             AgentLog.FitEnded(logger, run.RunId, outcome.Promoted is null ? "kept by the quality gate" : "promoted", outcome.Gate.Reason);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -13,10 +13,15 @@ internal static class FitReport
         var fit = outcome.Fit;
         var gate = outcome.Gate;
         var lines = new StringBuilder();
-        lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"images     {outcome.GoodImages} good ({(fit.LeaveOneOut ? $"all {fit.TrainSamples} in the bank, each also scored against the others" : $"{fit.TrainSamples} in the bank, {fit.HeldOutSamples} held out")}), {outcome.DefectImages} defects, {outcome.Skipped.Count} skipped"));
+        lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"images     {outcome.GoodImages} good ({(fit.LeaveOneOut ? $"all {fit.TrainSamples} in the bank, each also scored against the others" : $"{fit.TrainSamples} in the bank, {fit.HeldOutSamples} held out")}), {outcome.DefectImages} defects, {outcome.Skipped.Count} skipped{(fit.CopiesSetAside > 0 ? $", {fit.CopiesSetAside} set aside as copies" : "")}"));
         foreach (var skipped in outcome.Skipped)
         {
             lines.AppendLine($"skipped    {skipped}");
+        }
+
+        foreach (var copy in outcome.CopiesSetAside)
+        {
+            lines.AppendLine($"copy       {copy}");
         }
 
         lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"bank       {fit.BankPatches} patches of {fit.TrainPatches}, {fit.BankBytes / 1024.0:0} KiB"));
@@ -48,6 +53,7 @@ internal static class FitReport
             w.WriteNumber("goodImages", outcome.GoodImages);
             w.WriteNumber("defectImages", outcome.DefectImages);
             w.WriteNumber("skippedImages", outcome.Skipped.Count);
+            w.WriteNumber("copiesSetAside", fit.CopiesSetAside);
             w.WriteNumber("trainSamples", fit.TrainSamples);
             w.WriteNumber("heldOutSamples", fit.HeldOutSamples);
             w.WriteString("calibration", fit.LeaveOneOut ? "leave-one-out" : "held-out");

@@ -24,6 +24,9 @@ public sealed record FitResult : DeviceMessage
     /// <summary>Defect images read.</summary>
     public int? DefectImages { get; init; }
 
+    /// <summary>Good images left out because they copy another (the same image again, blank images).</summary>
+    public int? CopiesSetAside { get; init; }
+
     /// <summary>Patches in the candidate's memory bank.</summary>
     public int? BankPatches { get; init; }
 

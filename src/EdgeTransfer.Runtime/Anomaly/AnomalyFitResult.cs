@@ -15,6 +15,15 @@ public sealed class AnomalyFitResult
     /// <summary>The labelled defects that were scored (0 when none were stored).</summary>
     public required int DefectSamples { get; init; }
 
+    /// <summary>
+    /// Good samples left out because they copy an earlier one (the same image again, blank images): they add nothing to
+    /// the memory bank and would pull the threshold towards zero.
+    /// </summary>
+    public int CopiesSetAside { get; init; }
+
+    // Each copy and the sample it copies, named as the fit was told (file names on the device).
+    internal IReadOnlyList<(string Sample, string Of)> CopiesNamed { get; init; } = [];
+
     /// <summary>The patches of the training samples before the coreset.</summary>
     public required int TrainPatches { get; init; }
 

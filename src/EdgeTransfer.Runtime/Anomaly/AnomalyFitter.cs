@@ -52,7 +52,7 @@ public sealed class AnomalyFitter
             }
         }
 
-        return Fit(good, samples, progress, perSampleProgress: true, cancellationToken);
+        return Fit(good, samples, progress, perSampleProgress: true, sampleName: null, cancellationToken);
     }
 
     /// <summary>
@@ -70,12 +70,22 @@ public sealed class AnomalyFitter
     /// <exception cref="FeatureLayoutException">A sample's maps differ in shape from the first sample's.</exception>
     /// <exception cref="ArgumentException">More good samples arrived than <paramref name="goodCount"/>.</exception>
     public AnomalyFitResult Fit(int goodCount, IEnumerable<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Fit(goodCount, samples, progress, perSampleProgress: false, cancellationToken);
+        Fit(goodCount, samples, progress, perSampleProgress: false, sampleName: null, cancellationToken);
+
+    /// <summary>As the streaming fit, with the good samples named in its messages (a file name) instead of numbered.</summary>
+    /// <param name="goodCount">How many good samples the sequence holds.</param>
+    /// <param name="samples">The samples, read once, in order.</param>
+    /// <param name="sampleName">The name of the good sample that arrived k-th (from 0); asked for only once the stream is read.</param>
+    /// <param name="progress">Told when the embedding is done and per fit step; may be null.</param>
+    /// <param name="cancellationToken">Stops the fit.</param>
+    internal AnomalyFitResult Fit(int goodCount, IEnumerable<AnomalySample> samples, Func<int, string> sampleName, IProgress<AnomalyFitProgress>? progress, CancellationToken cancellationToken) =>
+        Fit(goodCount, samples, progress, perSampleProgress: false, sampleName, cancellationToken);
 
     // A stream usually comes from a reader that reports its own progress per image: the embedding is then reported
     // once, when it is done, so that the two stages' reports do not alternate.
-    private AnomalyFitResult Fit(int goodCount, IEnumerable<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress, bool perSampleProgress, CancellationToken cancellationToken)
+    private AnomalyFitResult Fit(int goodCount, IEnumerable<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress, bool perSampleProgress, Func<int, string>? sampleName, CancellationToken cancellationToken)
     {
+        var name = sampleName ?? (k => string.Create(CultureInfo.InvariantCulture, $"good sample {k}"));
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentOutOfRangeException.ThrowIfNegative(goodCount);
         if (goodCount < _options.MinGoodSamples)
@@ -96,6 +106,8 @@ public sealed class AnomalyFitter
         float[] scratch = [];
         var stride = 0;
         var (seen, goodSeen, embedded) = (0, 0, 0);
+        var copies = new CopyDetector();
+        var copied = new List<(int Sample, int Of)>();
         var embedClock = new Stopwatch();
         foreach (var sample in samples)
         {
@@ -116,6 +128,12 @@ public sealed class AnomalyFitter
                 throw new FeatureLayoutException(layout.Value, sample.Features.Layout, string.Create(CultureInfo.InvariantCulture, $"sample {seen} (sample 0 sets the shapes)"));
             }
 
+            // A NaN would pass every comparison after it unnoticed (copies, distances, the threshold).
+            if (!IsFinite(sample.Features))
+            {
+                throw new TrainingException($"The feature maps of {(sample.IsDefect ? string.Create(CultureInfo.InvariantCulture, $"defect sample {defects.Count}") : name(goodSeen))} are not finite numbers (NaN or infinity): the backbone's output is broken (check the bundle and the images); the model in service is unchanged.");
+            }
+
             seen++;
             if (sample.IsDefect)
             {
@@ -128,7 +146,15 @@ public sealed class AnomalyFitter
                 throw new ArgumentException($"More good samples arrived than the {goodCount} announced; give the count of good samples the sequence holds.", nameof(samples));
             }
 
-            var slot = slots.Of[goodSeen++];
+            // A copy is set aside like an image that could not be read: its slot stays empty.
+            var arrival = goodSeen++;
+            if (copies.CopyOf(sample.Features, arrival) is { } original)
+            {
+                copied.Add((arrival, original));
+                continue;
+            }
+
+            var slot = slots.Of[arrival];
             if (slot < 0)
             {
                 heldOutSlots[~slot] = Keep(sample.Features);
@@ -137,7 +163,7 @@ public sealed class AnomalyFitter
 
             // A bank part's maps are not needed again once embedded: only its embedding is kept.
             embedClock.Start();
-            EmbedHalf(embedder!, sample.Features, scratch, embeddings.AsSpan(slot * stride, stride), goodSeen - 1);
+            EmbedHalf(embedder!, sample.Features, scratch, embeddings.AsSpan(slot * stride, stride), arrival);
             embedClock.Stop();
             trainFilled[slot] = true;
             embedded++;
@@ -147,7 +173,8 @@ public sealed class AnomalyFitter
             }
         }
 
-        CheckCounts(seen, goodSeen, defects.Count);
+        CheckCounts(seen, goodSeen, defects.Count, goodCount);
+        CheckDistinct(goodSeen, copied, name);
         var trainCount = Compact(embeddings, stride, trainFilled);
         List<AnomalyFeatures> heldOut = [.. heldOutSlots.Where(f => f.HasValue).Select(f => f!.Value)];
         var crossFit = slots.CrossFit;
@@ -160,11 +187,24 @@ public sealed class AnomalyFitter
             // scale needs gave thresholds 30 times too high, so the fit stops and says how to mend it.
             if (arrived < 2 || !SplitSlots(arrived).CrossFit)
             {
-                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {goodCount} good samples announced, {goodCount - goodSeen} did not arrive (unreadable images), which leaves {(trainCount == 0 ? "none for the memory bank" : $"{heldOut.Count} of the {slots.HeldOut} held out for the threshold, fewer than the {PositionScaleCalibrator.MinSamples} it needs")}. Remove or replace the unreadable images and fit again; the model in service is unchanged."));
+                var missing = goodCount - goodSeen;
+                var lost = (missing, copied.Count) switch
+                {
+                    (_, 0) => $"{missing} did not arrive (unreadable images)",
+                    (0, var c) => $"{c} were copies of others ({Examples(copied, name)})",
+                    var (m, c) => $"{m} did not arrive (unreadable images) and {c} were copies of others ({Examples(copied, name)})",
+                };
+                var mend = (missing, copied.Count) switch
+                {
+                    (_, 0) => "Remove or replace the unreadable images",
+                    (0, _) => "Remove the copies",
+                    _ => "Remove the copies and replace the unreadable images",
+                };
+                throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {goodCount} good samples announced, {lost}, which leaves {(trainCount == 0 ? "none for the memory bank" : $"{heldOut.Count} of the {slots.HeldOut} held out for the threshold, fewer than the {PositionScaleCalibrator.MinSamples} it needs")}. {mend} and fit again; the model in service is unchanged."));
             }
 
             embedClock.Start();
-            embeddings = WithHeldOutInBank(embeddings, trainCount, heldOut, embedder!, scratch, goodSeen);
+            embeddings = WithHeldOutInBank(embeddings, trainCount, heldOut, embedder!, scratch, arrived);
             embedClock.Stop();
             (trainCount, heldOut, crossFit) = (arrived, [], true);
         }
@@ -174,12 +214,12 @@ public sealed class AnomalyFitter
             progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Embedding, trainCount, trainCount));
         }
 
-        return Finish(layout!.Value, projection, embedder!, embeddings, trainCount, heldOut, crossFit, defects, embedClock.Elapsed, progress, cancellationToken);
+        var copiesNamed = copied.Select(c => (name(c.Sample), name(c.Of))).ToList();
+        return Finish(layout!.Value, projection, embedder!, embeddings, trainCount, heldOut, crossFit, defects, copiesNamed, embedClock.Elapsed, progress, cancellationToken);
     }
 
-    private AnomalyFitResult Finish(FeatureLayout layout, RandomProjection? projection, PatchEmbedder embedder, Half[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, bool crossFit, List<AnomalyFeatures> defects, TimeSpan embedTime, IProgress<AnomalyFitProgress>? progress, CancellationToken cancellationToken)
+    private AnomalyFitResult Finish(FeatureLayout layout, RandomProjection? projection, PatchEmbedder embedder, Half[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, bool crossFit, List<AnomalyFeatures> defects, List<(string Sample, string Of)> copies, TimeSpan embedTime, IProgress<AnomalyFitProgress>? progress, CancellationToken cancellationToken)
     {
-        CheckNotCopies(embeddings, trainCount, embedder.Patches, embedder.Dimensions);
         var seed = (ulong)_options.Seed;
         var clock = Stopwatch.StartNew();
         var patches = trainCount * embedder.Patches;
@@ -227,6 +267,7 @@ public sealed class AnomalyFitter
             ["seed"] = _options.Seed.ToString(CultureInfo.InvariantCulture),
             ["positionScale"] = scale is null ? "none" : crossFit ? "left-out mean, shrunk towards the average" : "held-out mean",
             [CalibrationKey] = crossFit ? LeaveOneOutCalibrationName : "held-out",
+            ["copiesSetAside"] = copies.Count.ToString(CultureInfo.InvariantCulture),
         };
         return new AnomalyFitResult
         {
@@ -234,6 +275,8 @@ public sealed class AnomalyFitter
             TrainSamples = trainCount,
             HeldOutSamples = heldOut.Count,
             DefectSamples = defects.Count,
+            CopiesSetAside = copies.Count,
+            CopiesNamed = copies,
             TrainPatches = patches,
             HeldOut = heldOut,
             Defects = defects,
@@ -254,65 +297,58 @@ public sealed class AnomalyFitter
     /// </summary>
     internal const string TooFewGoodSamplesKey = "EdgeTransfer.GoodSamples";
 
-    // Good parts that are copies of one another (the same file many times, blank or 1×1 images) give held-out distances of
-    // almost nothing, a threshold near zero and a model that rejects every normal variation of a real part; with few
-    // parts the fit is not even compared with the model in service. Measured as each bank part's distance to the next at
-    // the same patch position, over a patch feature's length: exact copies give 0 (the same half-precision values), real
-    // good parts 28–85 % (both synthetic part sets and the ten Fashion-MNIST classes, 2, 4 and 48 parts, INT8), so 2 %
-    // leaves a margin of 14 times below the lowest.
-    private const double MinSpread = 0.02;
+    /// <summary>
+    /// Set in <see cref="Exception.Data"/> of the error for too few different good samples (how many were copies), so
+    /// that a host whose minimum comes from its own setting can say so.
+    /// </summary>
+    internal const string CopiesKey = "EdgeTransfer.Copies";
 
-    private static void CheckNotCopies(Half[] embeddings, int parts, int patches, int dimensions)
+    /// <summary>Set beside <see cref="CopiesKey"/>: how many different good samples remained.</summary>
+    internal const string DistinctKey = "EdgeTransfer.DistinctGoodSamples";
+
+    /// <summary>Set beside <see cref="CopiesKey"/>: the first copies, named ("b.png copies a.png, …").</summary>
+    internal const string CopyExamplesKey = "EdgeTransfer.CopyExamples";
+
+    // Copies are set aside, so a minimum counts different parts: a folder of one image copied, or of blank images, is
+    // refused instead of fitting a model that rejects every normal variation of a real part.
+    private void CheckDistinct(int good, List<(int Sample, int Of)> copied, Func<int, string> name)
     {
-        if (parts < 2)
+        var (min, distinct) = (_options.MinGoodSamples, good - copied.Count);
+        if (distinct >= min)
         {
             return;
         }
 
-        var stride = patches * dimensions;
-        var (a, b) = (new float[stride], new float[stride]);
-        TensorPrimitives.ConvertToSingle(embeddings.AsSpan(0, stride), a);
-        var (distance, length) = (0.0, 0.0);
-        for (var part = 1; part < parts; part++)
-        {
-            TensorPrimitives.ConvertToSingle(embeddings.AsSpan(part * stride, stride), b);
-            for (var p = 0; p < patches; p++)
-            {
-                var x = a.AsSpan(p * dimensions, dimensions);
-                var y = b.AsSpan(p * dimensions, dimensions);
-                distance += TensorPrimitives.Distance(x, y);
-                length += TensorPrimitives.Norm(x);
-            }
-
-            (a, b) = (b, a);
-        }
-
-        var spread = distance / length;
-        if (!(spread >= MinSpread))
-        {
-            throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"The good samples are copies of one another: the parts of the memory bank differ by {spread:P2} of a patch feature's length at the same position (different good parts differ by 25 % and more). A model fitted on them would reject every normal variation of a real part. Fit from images of different good parts (not one image copied, not blank images); the model in service is unchanged."));
-        }
+        var error = new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {good} good samples, {copied.Count} are copies of others ({Examples(copied, name)}): {(distinct == 1 ? "1 different part" : $"{distinct} different parts")}, fewer than the {min} the anomaly model needs. A copy (the same file again, a camera handing over the same frame, blank images) adds nothing to the model and would put the threshold near zero. Fit from images of different good parts; the model in service is unchanged."));
+        error.Data[CopiesKey] = copied.Count;
+        error.Data[DistinctKey] = distinct;
+        error.Data[CopyExamplesKey] = Examples(copied, name);
+        throw error;
     }
 
-    private void CheckCounts(int total, int good, int defects)
+    private static bool IsFinite(AnomalyFeatures features) =>
+        TensorPrimitives.MaxMagnitude(features.Stage2.Values.Span) <= float.MaxValue
+        && TensorPrimitives.MaxMagnitude(features.Stage3.Values.Span) <= float.MaxValue;
+
+    private static string Examples(List<(int Sample, int Of)> copied, Func<int, string> name) =>
+        string.Join(", ", copied.Take(3).Select(c => $"{name(c.Sample)} copies {name(c.Of)}")) + (copied.Count > 3 ? ", …" : "");
+
+    // announced: the good samples a stream said it would hold, when more than arrived (unreadable images).
+    private void CheckCounts(int total, int good, int defects, int announced = 0)
     {
         var min = _options.MinGoodSamples;
-        if (total == 0)
+        if (good >= min)
         {
-            throw new TrainingException($"There are no samples to fit the anomaly model on. Store at least {min} good parts first.");
+            return;
         }
 
-        if (good == 0)
-        {
-            throw new TrainingException($"All {defects} samples are labelled defects; the anomaly model is fitted on good parts only. Store at least {min} good parts.");
-        }
-
-        if (good < min)
-        {
-            var error = new TrainingException($"There are only {good} good samples; the anomaly model needs at least {min} (they build the memory bank, and a share held out, or with few parts each part against the others, sets the threshold). Store more good parts.");
-            error.Data[TooFewGoodSamplesKey] = good;
-            throw error;
-        }
+        var error = new TrainingException(
+            announced > good ? $"Of the {announced} good samples announced, only {good} arrived (the others were unreadable images); the anomaly model needs at least {min}. Replace the unreadable images or add more good parts."
+            : total == 0 ? $"There are no samples to fit the anomaly model on. Store at least {min} good parts first."
+            : good == 0 ? $"All {defects} samples are labelled defects; the anomaly model is fitted on good parts only. Store at least {min} good parts."
+            : $"There are only {good} good samples; the anomaly model needs at least {min} (they build the memory bank, and a share held out, or with few parts each part against the others, sets the threshold). Store more good parts.");
+        error.Data[TooFewGoodSamplesKey] = good;
+        throw error;
     }
 
     // Where each good sample goes, by arrival: slot k ≥ 0 of the bank's parts, or ~k for held-out slot k. A seeded
@@ -362,9 +398,9 @@ public sealed class AnomalyFitter
     private static void EmbedHalf(PatchEmbedder embedder, AnomalyFeatures features, float[] scratch, Span<Half> destination, int sample)
     {
         embedder.Embed(features, scratch);
-        if (TensorPrimitives.MaxMagnitude(scratch) > (float)Half.MaxValue)
+        if (!(TensorPrimitives.MaxMagnitude(scratch) <= (float)Half.MaxValue))
         {
-            throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Good sample {sample} has patch features beyond ±{(float)Half.MaxValue}, which the fit cannot store; the backbone's feature maps are out of range (check the bundle and the images)."));
+            throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Good sample {sample} has patch features that are not finite or beyond ±{(float)Half.MaxValue}, which the fit cannot store; the backbone's feature maps are out of range (check the bundle and the images)."));
         }
 
         TensorPrimitives.ConvertToHalf(scratch, destination);

@@ -5,6 +5,7 @@ using EdgeTransfer.Preparation;
 using EdgeTransfer.Runtime.Anomaly;
 using EdgeTransfer.Runtime.Features;
 using EdgeTransfer.Runtime.Loading;
+using static System.FormattableString;
 
 namespace EdgeTransfer.Benchmarks.Anomaly;
 
@@ -83,6 +84,12 @@ public static class AnomalyBenchmark
                 log($"{name}: extracting the feature maps of '{category.Name}' ({Math.Min(category.TrainGood.Count, options.Shots.Max())} good training and {category.Test.Count} test images) …");
                 var features = CategoryFeatures.Extract(category, session, preprocessor, options.Shots.Max(), cancellationToken);
                 notes.AddRange(category.Skipped.Select(s => $"{category.Name}: skipped {s.Path}: {s.Reason}"));
+                if (features.Train.Count >= 2)
+                {
+                    // How far this plant's most alike good parts are from the share under which a fit sets one aside as a copy.
+                    var closest = CopyDetector.Closest(features.Train);
+                    notes.Add(Invariant($"{name}: '{category.Name}': the two most alike of its {features.Train.Count} good training images (numbers {closest.First} and {closest.Second} in file order, from 0) differ by {closest.Distance:P1}; a fit sets a good part aside as a copy below {CopyDetector.MaxRelativeDistance:P0}."));
+                }
                 foreach (var shots in options.Shots)
                 {
                     foreach (var configuration in configurations)

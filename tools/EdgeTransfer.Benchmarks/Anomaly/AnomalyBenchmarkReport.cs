@@ -89,7 +89,7 @@ public sealed record AnomalyBenchmarkReport(
         WriteComparisons(output);
         if (FitTiming is { } fit)
         {
-            output.WriteLine(Invariant($"fit        device default from {fit.Parts} good parts ({fit.DistinctImages} distinct images repeated; the cost depends on the patch count): {fit.TotalSeconds:0.00} s = embed {fit.EmbedSeconds:0.00} + coreset {fit.CoresetSeconds:0.00} + threshold {fit.CalibrationSeconds:0.00}; bank {Mib(fit.BankBytes)}"));
+            output.WriteLine(Invariant($"fit        device default from {fit.Parts} good parts ({fit.DistinctImages} distinct images repeated, each round scaled by 3 % so none is a copy; the cost depends on the patch count): {fit.TotalSeconds:0.00} s = embed {fit.EmbedSeconds:0.00} + coreset {fit.CoresetSeconds:0.00} + threshold {fit.CalibrationSeconds:0.00}; bank {Mib(fit.BankBytes)}"));
         }
 
         foreach (var note in Notes)

@@ -26,6 +26,9 @@ public sealed class AnomalyFitOutcome
     /// <summary>Image files skipped as unreadable, with the reason.</summary>
     public required IReadOnlyList<string> Skipped { get; init; }
 
+    /// <summary>Good images set aside as copies of another ("'b.png' copies 'a.png'"): they add nothing to the model.</summary>
+    public IReadOnlyList<string> CopiesSetAside { get; init; } = [];
+
     /// <summary>Time spent running the backbone on the images.</summary>
     public required TimeSpan FeatureTime { get; init; }
 }

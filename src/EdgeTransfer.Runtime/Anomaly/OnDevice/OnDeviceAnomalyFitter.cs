@@ -26,7 +26,7 @@ public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegis
     /// <param name="cancellationToken">Stops the fit; nothing is promoted then.</param>
     /// <exception cref="BundleException">The bundle has no patch features.</exception>
     /// <exception cref="ImageDatasetException">A folder is missing or holds no usable image.</exception>
-    /// <exception cref="TrainingException">Too few good images.</exception>
+    /// <exception cref="TrainingException">Too few good images, or too few different ones (the error names the copies).</exception>
     /// <exception cref="AnomalyRegistryException">The promotion could not be written; the model in service stays.</exception>
     public AnomalyFitOutcome Fit(string goodFolder, string? defectFolder, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -36,10 +36,12 @@ public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegis
         var defects = defectFolder is null ? null : AnomalyImageFolders.OpenDefects(defectFolder);
         var clock = Stopwatch.StartNew();
         var counts = new int[2];
+        var goodPaths = new List<string>();
+        string Name(int sample) => $"'{Path.GetRelativePath(goodFolder, goodPaths[sample])}'";
 
         // The images stream into the fit: a bank part's maps are embedded and dropped before the next image is read,
         // which keeps a fit from 100 parts within the device's memory (docs/anomaly.md, "Memory").
-        var fit = new AnomalyFitter(fitOptions).Fit(good.Entries.Count, Read(good, defects, progress, counts, cancellationToken), progress, cancellationToken);
+        var fit = new AnomalyFitter(fitOptions).Fit(good.Entries.Count, Read(good, defects, progress, counts, goodPaths, cancellationToken), Name, progress, cancellationToken);
         var featureTime = clock.Elapsed - fit.TotalTime;
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -66,6 +68,7 @@ public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegis
             GoodImages = counts[0],
             DefectImages = counts[1],
             Skipped = [.. good.Skipped.Concat(defects?.Skipped ?? []).Select(s => $"{s.Path}: {s.Reason}")],
+            CopiesSetAside = [.. fit.CopiesNamed.Select(c => $"{c.Sample} copies {c.Of}")],
             FeatureTime = featureTime,
         };
     }
@@ -81,13 +84,13 @@ public sealed class OnDeviceAnomalyFitter(DeviceBundle bundle, AnomalyModelRegis
 
     // Good images, then defects, each run through the backbone as the fit asks for it; counts[0] and [1] count them.
     // The backbone session is released as soon as the last image is read, before the coreset needs its memory.
-    private IEnumerable<AnomalySample> Read(ImageFolderDataset good, ImageFolderDataset? defects, IProgress<AnomalyFitProgress>? progress, int[] counts, CancellationToken cancellationToken)
+    private IEnumerable<AnomalySample> Read(ImageFolderDataset good, ImageFolderDataset? defects, IProgress<AnomalyFitProgress>? progress, int[] counts, List<string> goodPaths, CancellationToken cancellationToken)
     {
         // A second backbone session beside the inspection's would cost its weights, prepacked kernels and arena
         // (docs/benchmarks.md, peak RSS in anomaly mode): borrow the running one when it has the maps.
         using var reader = shared is { HasPatchMaps: true } ? new PatchFeatureReader(shared, LayoutOf(bundle)) : new PatchFeatureReader(bundle, backbone);
         var total = good.Entries.Count + (defects?.Entries.Count ?? 0);
-        foreach (var features in reader.ReadEach(good, progress, total, 0, skipGoodFolder: false, cancellationToken))
+        foreach (var features in reader.ReadEach(good, progress, total, 0, skipGoodFolder: false, goodPaths, cancellationToken))
         {
             counts[0]++;
             yield return new AnomalySample(features, IsDefect: false);

@@ -95,7 +95,7 @@ public sealed class PatchFeatureReader : IDisposable
     public List<AnomalyFeatures> ReadAll(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return [.. Enumerate(images, progress, total, offset, skipGoodFolder, reuse: false, cancellationToken)];
+        return [.. Enumerate(images, progress, total, offset, skipGoodFolder, reuse: false, paths: null, cancellationToken)];
     }
 
     /// <summary>
@@ -112,10 +112,14 @@ public sealed class PatchFeatureReader : IDisposable
     public IEnumerable<AnomalyFeatures> ReadEach(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
-        return Enumerate(images, progress, total, offset, skipGoodFolder, reuse: true, cancellationToken);
+        return Enumerate(images, progress, total, offset, skipGoodFolder, reuse: true, paths: null, cancellationToken);
     }
 
-    private IEnumerable<AnomalyFeatures> Enumerate(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, bool reuse, CancellationToken cancellationToken)
+    // As ReadEach, adding each image's path to paths as its maps are handed over, so a fit can name a sample.
+    internal IEnumerable<AnomalyFeatures> ReadEach(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, List<string> paths, CancellationToken cancellationToken) =>
+        Enumerate(images, progress, total, offset, skipGoodFolder, reuse: true, paths, cancellationToken);
+
+    private IEnumerable<AnomalyFeatures> Enumerate(ImageFolderDataset images, IProgress<AnomalyFitProgress>? progress, int total, int offset, bool skipGoodFolder, bool reuse, List<string>? paths, CancellationToken cancellationToken)
     {
         var read = 0;
         var stage2 = reuse ? new float[Layout.Stage2.Length] : [];
@@ -142,6 +146,7 @@ public sealed class PatchFeatureReader : IDisposable
                 }
 
                 progress?.Report(new AnomalyFitProgress(AnomalyFitStage.Features, offset + ++read, total));
+                paths?.Add(image.Entry.Path);
                 yield return features;
             }
         }
