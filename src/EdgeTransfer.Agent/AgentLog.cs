@@ -44,6 +44,6 @@ internal static partial class AgentLog
     [LoggerMessage(EventId = 5013, Level = LogLevel.Error, Message = "Anomaly fit {RunId} failed; the anomaly model in service is unchanged.")]
     public static partial void FitFailed(ILogger logger, Exception error, string runId);
 
-    [LoggerMessage(EventId = 5014, Level = LogLevel.Warning, Message = "Anomaly fit {RunId}: {Copies} of the {GoodImages} good images copy another and were set aside (the same image again, or blank images): {Examples}")]
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Warning, Message = "Anomaly fit {RunId}: {Copies} of the {GoodImages} good images copy another and were set aside (the same image again, or identical blank images): {Examples}")]
     public static partial void FitCopiesSetAside(ILogger logger, string runId, int copies, int goodImages, string examples);
 }

@@ -183,7 +183,7 @@ public class FitCommandTests : IClassFixture<BundleFixture>
         var refused = device.Run("fit", "--data", good);
 
         Assert.Equal(DeviceExitCodes.Failure, refused.ExitCode);
-        Assert.Contains("Of the 6 good images in", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("Of the 6 good images read from", refused.Error, StringComparison.Ordinal);
         Assert.Contains("3 are copies of others ('good-10.png' copies 'good-001.png', ", refused.Error, StringComparison.Ordinal);
         Assert.Contains("which leaves 3 different parts; inspection.anomaly.minGoodParts in device.json asks for at least 5", refused.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", refused.Error, StringComparison.Ordinal);

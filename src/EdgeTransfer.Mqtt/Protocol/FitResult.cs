@@ -24,7 +24,7 @@ public sealed record FitResult : DeviceMessage
     /// <summary>Defect images read.</summary>
     public int? DefectImages { get; init; }
 
-    /// <summary>Good images left out because they copy another (the same image again, blank images).</summary>
+    /// <summary>Good images left out because they copy another (the same image again, identical blank images).</summary>
     public int? CopiesSetAside { get; init; }
 
     /// <summary>Patches in the candidate's memory bank.</summary>

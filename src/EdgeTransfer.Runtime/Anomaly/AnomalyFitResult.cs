@@ -16,7 +16,7 @@ public sealed class AnomalyFitResult
     public required int DefectSamples { get; init; }
 
     /// <summary>
-    /// Good samples left out because they copy an earlier one (the same image again, blank images): they add nothing to
+    /// Good samples left out because they copy an earlier one (the same image again, identical blank images): they add nothing to
     /// the memory bank and would pull the threshold towards zero.
     /// </summary>
     public int CopiesSetAside { get; init; }

@@ -36,7 +36,7 @@ public sealed class AnomalyFitter
     /// <param name="samples">Stored samples: good ones build the model, labelled defects only measure it.</param>
     /// <param name="progress">Told at each sample embedded or scored and at the start and end of the coreset; may be null.</param>
     /// <param name="cancellationToken">Stops the fit; nothing is returned then.</param>
-    /// <exception cref="TrainingException">No samples, only defects, or too few good samples.</exception>
+    /// <exception cref="TrainingException">No samples, only defects, too few good samples, too few different ones once copies of others are set aside (naming the first copies, good samples numbered from 0), or feature maps that are not finite.</exception>
     /// <exception cref="FeatureLayoutException">A sample's maps differ in shape from the first sample's.</exception>
     public AnomalyFitResult Fit(IReadOnlyList<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -62,11 +62,11 @@ public sealed class AnomalyFitter
     /// parts only. Gives the same model as <see cref="Fit(IReadOnlyList{AnomalySample}, IProgress{AnomalyFitProgress}?, CancellationToken)"/>
     /// on the same samples in the same order.
     /// </summary>
-    /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read); more may not. When the missing ones leave fewer than <see cref="PositionScaleCalibrator.MinSamples"/> held out (or none for the bank), a fit from fewer than 13 parts that arrived calibrates leave-one-out as with few parts, and a fit from more is refused.</param>
+    /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read), and copies of earlier ones are set aside; more may not. When the missing ones leave fewer than <see cref="PositionScaleCalibrator.MinSamples"/> held out, a fit from fewer than 13 parts that arrived calibrates leave-one-out as with few parts, and a fit from more moves the last bank parts to the held-out share; one that leaves none for the bank is refused.</param>
     /// <param name="samples">The samples, read once, in order. A sample's maps need only stay valid until the next sample is requested (a reader may reuse its buffers): the fitter copies the maps it keeps.</param>
     /// <param name="progress">Told when the embedding is done, at the start and end of the coreset and at each sample scored; may be null.</param>
     /// <param name="cancellationToken">Stops the fit; nothing is returned then.</param>
-    /// <exception cref="TrainingException">No samples, only defects, too few good samples, or too few of the held-out parts arrived.</exception>
+    /// <exception cref="TrainingException">No samples, only defects, too few good samples, too few different ones once copies are set aside, feature maps that are not finite, or no part for the bank arrived.</exception>
     /// <exception cref="FeatureLayoutException">A sample's maps differ in shape from the first sample's.</exception>
     /// <exception cref="ArgumentException">More good samples arrived than <paramref name="goodCount"/>.</exception>
     public AnomalyFitResult Fit(int goodCount, IEnumerable<AnomalySample> samples, IProgress<AnomalyFitProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -108,6 +108,9 @@ public sealed class AnomalyFitter
         var (seen, goodSeen, embedded) = (0, 0, 0);
         var copies = new CopyDetector();
         var copied = new List<(int Sample, int Of)>();
+        // The maps of the last bank parts embedded: when unreadable images or copies leave the held-out share short,
+        // these move from the bank to it, so a fit from enough different parts never fails for where the gaps fell.
+        var reserve = new Queue<(int Slot, AnomalyFeatures Maps)>();
         var embedClock = new Stopwatch();
         foreach (var sample in samples)
         {
@@ -163,9 +166,19 @@ public sealed class AnomalyFitter
 
             // A bank part's maps are not needed again once embedded: only its embedding is kept.
             embedClock.Start();
-            EmbedHalf(embedder!, sample.Features, scratch, embeddings.AsSpan(slot * stride, stride), arrival);
+            HalfEmbeddings.Embed(embedder!, sample.Features, scratch, embeddings.AsSpan(slot * stride, stride), name(arrival));
             embedClock.Stop();
             trainFilled[slot] = true;
+            if (!slots.CrossFit)
+            {
+                if (reserve.Count == PositionScaleCalibrator.MinSamples)
+                {
+                    reserve.Dequeue();
+                }
+
+                reserve.Enqueue((slot, Keep(sample.Features)));
+            }
+
             embedded++;
             if (perSampleProgress)
             {
@@ -175,24 +188,35 @@ public sealed class AnomalyFitter
 
         CheckCounts(seen, goodSeen, defects.Count, goodCount);
         CheckDistinct(goodSeen, copied, name);
-        var trainCount = Compact(embeddings, stride, trainFilled);
         List<AnomalyFeatures> heldOut = [.. heldOutSlots.Where(f => f.HasValue).Select(f => f!.Value)];
         var crossFit = slots.CrossFit;
-        var arrived = trainCount + heldOut.Count;
+        var arrived = embedded + heldOut.Count;
+        if (!crossFit && heldOut.Count < PositionScaleCalibrator.MinSamples && !SplitSlots(arrived).CrossFit)
+        {
+            // So many parts arrived that they would have held some out: the last bank parts make up the held-out share.
+            foreach (var (slot, maps) in reserve.Reverse().Take(PositionScaleCalibrator.MinSamples - heldOut.Count).ToList())
+            {
+                trainFilled[slot] = false;
+                heldOut.Add(maps);
+            }
+        }
+
+        var trainCount = HalfEmbeddings.Compact(embeddings, stride, trainFilled);
         if (!crossFit && (trainCount == 0 || heldOut.Count < PositionScaleCalibrator.MinSamples))
         {
-            // Announced parts that never arrived (unreadable images) left the bank or the held-out share too small for
-            // the split the count promised. So few parts that arrived would have been a few-part fit had only they been
-            // announced, and calibrate as one; more would have held some out, and going on with fewer than the position
-            // scale needs gave thresholds 30 times too high, so the fit stops and says how to mend it.
+            // Announced parts that never arrived (unreadable images) or were copies left the bank or the held-out share
+            // too small for the split the count promised. So few parts that arrived would have been a few-part fit had
+            // only they been announced, and calibrate as one. More would have held some out: a short held-out share was
+            // made up from the bank above (going on with fewer than the position scale needs gave thresholds 30 times
+            // too high), so only an empty bank is left to stop the fit here.
             if (arrived < 2 || !SplitSlots(arrived).CrossFit)
             {
                 var missing = goodCount - goodSeen;
                 var lost = (missing, copied.Count) switch
                 {
                     (_, 0) => $"{missing} did not arrive (unreadable images)",
-                    (0, var c) => $"{c} were copies of others ({Examples(copied, name)})",
-                    var (m, c) => $"{m} did not arrive (unreadable images) and {c} were copies of others ({Examples(copied, name)})",
+                    (0, var c) => $"{CopiesOfOthers(c, "was", "were")} ({Examples(copied, name)})",
+                    var (m, c) => $"{m} did not arrive (unreadable images) and {CopiesOfOthers(c, "was", "were")} ({Examples(copied, name)})",
                 };
                 var mend = (missing, copied.Count) switch
                 {
@@ -204,7 +228,7 @@ public sealed class AnomalyFitter
             }
 
             embedClock.Start();
-            embeddings = WithHeldOutInBank(embeddings, trainCount, heldOut, embedder!, scratch, arrived);
+            embeddings = HalfEmbeddings.WithHeldOut(embeddings, trainCount, heldOut, embedder!, scratch);
             embedClock.Stop();
             (trainCount, heldOut, crossFit) = (arrived, [], true);
         }
@@ -306,10 +330,13 @@ public sealed class AnomalyFitter
     /// <summary>Set beside <see cref="CopiesKey"/>: how many different good samples remained.</summary>
     internal const string DistinctKey = "EdgeTransfer.DistinctGoodSamples";
 
+    /// <summary>Set beside <see cref="CopiesKey"/>: how many good samples arrived, copies included.</summary>
+    internal const string ArrivedKey = "EdgeTransfer.GoodSamplesArrived";
+
     /// <summary>Set beside <see cref="CopiesKey"/>: the first copies, named ("b.png copies a.png, …").</summary>
     internal const string CopyExamplesKey = "EdgeTransfer.CopyExamples";
 
-    // Copies are set aside, so a minimum counts different parts: a folder of one image copied, or of blank images, is
+    // Copies are set aside, so a minimum counts different parts: a folder of one image copied, or of identical blank images, is
     // refused instead of fitting a model that rejects every normal variation of a real part.
     private void CheckDistinct(int good, List<(int Sample, int Of)> copied, Func<int, string> name)
     {
@@ -319,9 +346,10 @@ public sealed class AnomalyFitter
             return;
         }
 
-        var error = new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {good} good samples, {copied.Count} are copies of others ({Examples(copied, name)}): {(distinct == 1 ? "1 different part" : $"{distinct} different parts")}, fewer than the {min} the anomaly model needs. A copy (the same file again, a camera handing over the same frame, blank images) adds nothing to the model and would put the threshold near zero. Fit from images of different good parts; the model in service is unchanged."));
+        var error = new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {good} good samples, {CopiesOfOthers(copied.Count, "is", "are")} ({Examples(copied, name)}): {(distinct == 1 ? "1 different part" : $"{distinct} different parts")}, fewer than the {min} the anomaly model needs. A copy (the same file again, a camera handing over the same frame, identical blank images) adds nothing to the model and would put the threshold near zero. Fit from images of different good parts; the model in service is unchanged."));
         error.Data[CopiesKey] = copied.Count;
         error.Data[DistinctKey] = distinct;
+        error.Data[ArrivedKey] = good;
         error.Data[CopyExamplesKey] = Examples(copied, name);
         throw error;
     }
@@ -329,6 +357,10 @@ public sealed class AnomalyFitter
     private static bool IsFinite(AnomalyFeatures features) =>
         TensorPrimitives.MaxMagnitude(features.Stage2.Values.Span) <= float.MaxValue
         && TensorPrimitives.MaxMagnitude(features.Stage3.Values.Span) <= float.MaxValue;
+
+    /// <summary>"1 is a copy of another" or "3 are copies of others", with the verb given for each.</summary>
+    internal static string CopiesOfOthers(int copies, string one, string many) =>
+        copies == 1 ? $"1 {one} a copy of another" : string.Create(CultureInfo.InvariantCulture, $"{copies} {many} copies of others");
 
     private static string Examples(List<(int Sample, int Of)> copied, Func<int, string> name) =>
         string.Join(", ", copied.Take(3).Select(c => $"{name(c.Sample)} copies {name(c.Of)}")) + (copied.Count > 3 ? ", …" : "");
@@ -380,58 +412,10 @@ public sealed class AnomalyFitter
         return (slotOf, heldOut, false);
     }
 
-    // The bank's embeddings followed by those of the held-out parts that arrived, for a fit that falls back to leave-one-out.
-    private static Half[] WithHeldOutInBank(Half[] embeddings, int trainCount, List<AnomalyFeatures> heldOut, PatchEmbedder embedder, float[] scratch, int goodSeen)
-    {
-        var stride = scratch.Length;
-        var all = new Half[(long)(trainCount + heldOut.Count) * stride];
-        embeddings.AsSpan(0, trainCount * stride).CopyTo(all);
-        for (var i = 0; i < heldOut.Count; i++)
-        {
-            EmbedHalf(embedder, heldOut[i], scratch, all.AsSpan((trainCount + i) * stride, stride), goodSeen);
-        }
-
-        return all;
-    }
-
-    // One good part's embedding in half precision, refused when a value would not fit in it.
-    private static void EmbedHalf(PatchEmbedder embedder, AnomalyFeatures features, float[] scratch, Span<Half> destination, int sample)
-    {
-        embedder.Embed(features, scratch);
-        if (!(TensorPrimitives.MaxMagnitude(scratch) <= (float)Half.MaxValue))
-        {
-            throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Good sample {sample} has patch features that are not finite or beyond ±{(float)Half.MaxValue}, which the fit cannot store; the backbone's feature maps are out of range (check the bundle and the images)."));
-        }
-
-        TensorPrimitives.ConvertToHalf(scratch, destination);
-    }
-
     // A copy of maps that outlive the sample (the held-out parts and the defects are scored after the last sample).
     private static AnomalyFeatures Keep(AnomalyFeatures features) => new(
         new FeatureMap(features.Stage2.Values.ToArray(), features.Stage2.Shape),
         new FeatureMap(features.Stage3.Values.ToArray(), features.Stage3.Shape));
-
-    // Closes the gaps left by bank slots whose sample never arrived; returns how many parts were embedded.
-    private static int Compact(Half[] embeddings, int stride, bool[] filled)
-    {
-        var count = 0;
-        for (var slot = 0; slot < filled.Length; slot++)
-        {
-            if (!filled[slot])
-            {
-                continue;
-            }
-
-            if (slot != count)
-            {
-                embeddings.AsSpan(slot * stride, stride).CopyTo(embeddings.AsSpan(count * stride, stride));
-            }
-
-            count++;
-        }
-
-        return count;
-    }
 
     // Each sample's patch distances to the bank, before any position scale.
     private static List<float[]> Maps(PatchEmbedder embedder, VectorisedNearestNeighbour search, List<AnomalyFeatures> samples, Progress progress, CancellationToken cancellationToken)

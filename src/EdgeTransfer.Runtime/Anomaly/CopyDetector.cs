@@ -4,7 +4,7 @@ namespace EdgeTransfer.Runtime.Anomaly;
 
 /// <summary>
 /// Finds good samples that are copies of an earlier one: the same file stored twice, a camera that hands over the same
-/// frame again, blank images. A copy adds nothing to the memory bank, and a copy scored against its original gives a
+/// frame again, identical blank images. A copy adds nothing to the memory bank, and a copy scored against its original gives a
 /// distance of nothing: with many of them the threshold falls to almost zero and every normal variation of a real part
 /// is a reject. Each sample is compared with all earlier ones whatever their order, on a fixed, evenly spread subset of
 /// both feature maps (a copy's maps are the same values, so any subset tells).
@@ -60,7 +60,8 @@ internal sealed class CopyDetector
         {
             for (var j = i + 1; j < signatures.Length; j++)
             {
-                var distance = TensorPrimitives.Distance(signatures[i], signatures[j]) / Math.Max(lengths[i], lengths[j]);
+                var longer = Math.Max(lengths[i], lengths[j]);
+                var distance = longer > 0 ? TensorPrimitives.Distance(signatures[i], signatures[j]) / longer : 0;
                 if (distance < closest.Distance)
                 {
                     closest = (distance, i, j);
