@@ -58,11 +58,11 @@ public sealed class AnomalyFitter
     /// <summary>
     /// Fits a model on samples that arrive one at a time (for example straight from the backbone): the good samples
     /// that go into the bank are embedded as they arrive and their maps are not kept, so a fit from many parts holds
-    /// one half-precision embedding per training part (a third of the size of its maps) and the maps of the held-out
-    /// parts only. Gives the same model as <see cref="Fit(IReadOnlyList{AnomalySample}, IProgress{AnomalyFitProgress}?, CancellationToken)"/>
+    /// one half-precision embedding per training part (a third of the size of its maps), the maps of the held-out
+    /// parts and those of the last three bank parts (to make the held-out share up when gaps left it short). Gives the same model as <see cref="Fit(IReadOnlyList{AnomalySample}, IProgress{AnomalyFitProgress}?, CancellationToken)"/>
     /// on the same samples in the same order.
     /// </summary>
-    /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read), and copies of earlier ones are set aside; more may not. When the missing ones leave fewer than <see cref="PositionScaleCalibrator.MinSamples"/> held out, a fit from fewer than 13 parts that arrived calibrates leave-one-out as with few parts, and a fit from more moves the last bank parts to the held-out share; one that leaves none for the bank is refused.</param>
+    /// <param name="goodCount">How many good samples the sequence holds: the held-out split is drawn from it before the first arrives. Fewer may arrive (an image that could not be read), and copies of earlier ones are set aside; more may not. When the missing ones leave fewer than <see cref="PositionScaleCalibrator.MinSamples"/> held out, a fit from fewer than 13 parts that arrived calibrates leave-one-out as with few parts, and a fit from more moves the last bank parts to the held-out share (a fit where no bank part arrived is refused then).</param>
     /// <param name="samples">The samples, read once, in order. A sample's maps need only stay valid until the next sample is requested (a reader may reuse its buffers): the fitter copies the maps it keeps.</param>
     /// <param name="progress">Told when the embedding is done, at the start and end of the coreset and at each sample scored; may be null.</param>
     /// <param name="cancellationToken">Stops the fit; nothing is returned then.</param>
@@ -108,9 +108,9 @@ public sealed class AnomalyFitter
         var (seen, goodSeen, embedded) = (0, 0, 0);
         var copies = new CopyDetector();
         var copied = new List<(int Sample, int Of)>();
-        // The maps of the last bank parts embedded: when unreadable images or copies leave the held-out share short,
-        // these move from the bank to it, so a fit from enough different parts never fails for where the gaps fell.
-        var reserve = new Queue<(int Slot, AnomalyFeatures Maps)>();
+        // The maps of the last bank parts embedded: when unreadable images or copies leave the held-out share of a fit
+        // from many parts short, these move from the bank to it. The oldest entry's arrays take the next part's maps.
+        var reserve = new Queue<(int Slot, float[] Stage2, float[] Stage3)>();
         var embedClock = new Stopwatch();
         foreach (var sample in samples)
         {
@@ -171,12 +171,12 @@ public sealed class AnomalyFitter
             trainFilled[slot] = true;
             if (!slots.CrossFit)
             {
-                if (reserve.Count == PositionScaleCalibrator.MinSamples)
-                {
-                    reserve.Dequeue();
-                }
-
-                reserve.Enqueue((slot, Keep(sample.Features)));
+                var (stage2, stage3) = reserve.Count == PositionScaleCalibrator.MinSamples
+                    ? (reserve.Peek().Stage2, reserve.Dequeue().Stage3)
+                    : (new float[sample.Features.Stage2.Values.Length], new float[sample.Features.Stage3.Values.Length]);
+                sample.Features.Stage2.Values.Span.CopyTo(stage2);
+                sample.Features.Stage3.Values.Span.CopyTo(stage3);
+                reserve.Enqueue((slot, stage2, stage3));
             }
 
             embedded++;
@@ -194,10 +194,10 @@ public sealed class AnomalyFitter
         if (!crossFit && heldOut.Count < PositionScaleCalibrator.MinSamples && !SplitSlots(arrived).CrossFit)
         {
             // So many parts arrived that they would have held some out: the last bank parts make up the held-out share.
-            foreach (var (slot, maps) in reserve.Reverse().Take(PositionScaleCalibrator.MinSamples - heldOut.Count).ToList())
+            foreach (var (slot, stage2, stage3) in reserve.Reverse().Take(PositionScaleCalibrator.MinSamples - heldOut.Count).ToList())
             {
                 trainFilled[slot] = false;
-                heldOut.Add(maps);
+                heldOut.Add(new AnomalyFeatures(new FeatureMap(stage2, layout!.Value.Stage2), new FeatureMap(stage3, layout.Value.Stage3)));
             }
         }
 
