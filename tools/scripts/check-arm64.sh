@@ -109,15 +109,7 @@ fi
 
 # ── 4. The device program under emulation ────────────────────────────────────────────────────────────
 device() { "${emulator[@]}" "$pkg/edgetransfer-device.bin" "$@"; }
-expect() {  # <label> <regex> -- command...: runs it, checks exit 0 and that the output matches
-  local label=$1 pattern=$2 out code=0 started=$SECONDS; shift 3
-  out=$("$@" 2>&1) || code=$?
-  echo "$out" | sed 's/^/  │ /' | tail -n 12
-  [ "$code" = 0 ] || fail "$label: exit code $code"
-  grep -Eq "$pattern" <<<"$out" || fail "$label: the output does not match /$pattern/"
-  echo "  ✓ $label ($((SECONDS - started)) s)"
-  last_output=$out
-}
+. tools/scripts/lib/expect.sh
 
 # The profile's device.json, with its state in the unpacked folder as check-package.sh does.
 sed -i 's#"path": "/var/lib/edgetransfer"#"path": "state"#' "$pkg/device.json"

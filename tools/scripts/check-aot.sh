@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The Native AOT device program (opt-in: `dotnet cake --target=package --aot=true`) checked end to end: Cake builds
+# the linux-x64 package compiled ahead of time (needs clang), the unpacked package verifies and holds no managed
+# assembly, and through its launcher:
+#   status, infer                 the bundle verifies; verdicts on synthetic part images (PNG)
+#   collect + train               labelled images stored, a head trained and promoted, status and infer show it
+#   fit, fit --defects --json     anomaly models fitted from good images (and scored on defects), promoted
+#   rollback --anomaly            the previous anomaly model back in service
+#   run                           inspection mode "both" on the synthetic line: frames inspected, no errors
+#   tools/scripts/check-aot.sh [--no-build]      (≈ 4 min with the build; --no-build: artifacts/packages as they are)
+# Skips with the reason and exit code 0 on a machine that is not x86-64 or has no clang.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=1
+[ "${1:-}" = --no-build ] && build=0
+
+fail() { echo "check-aot: FAILED — $*" >&2; exit 1; }
+step() { echo "── $*"; }
+. tools/scripts/lib/expect.sh
+. tools/scripts/lib/arm64-user-space.sh   # line_config
+
+[ "$(uname -m)" = x86_64 ] || { echo "check-aot: SKIPPED — it builds the linux-x64 package, and this machine is $(uname -m)"; exit 0; }
+if [ "$build" = 1 ]; then
+  has_clang() { command -v clang >/dev/null && return 0; local c; for c in $(compgen -c clang-); do [[ $c =~ ^clang-[0-9]+$ ]] && return 0; done; return 1; }
+  has_clang || { echo "check-aot: SKIPPED — no clang to link the native program (apt-get install clang)"; exit 0; }
+  dotnet tool restore >/dev/null
+  dotnet cake --target=package --profiles=linux-x64 --aot=true
+fi
+archive=artifacts/packages/edgetransfer-linux-x64.tar.gz
+cli=tools/EdgeTransfer.Cli/bin/Release/net10.0/edgetransfer.dll
+[ -f "$archive" ] && [ -f "$cli" ] || fail "$archive or $cli is missing; build with: dotnet cake --target=package --profiles=linux-x64 --aot=true"
+
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+pkg="$work/pkg"; mkdir -p "$pkg"
+tar -xzf "$archive" -C "$pkg"
+(cd "$pkg" && sha256sum -c --quiet SHA256SUMS) || fail "the unpacked package does not match its SHA256SUMS"
+if compgen -G "$pkg/*.dll" >/dev/null; then fail "the package holds managed assemblies: it is the JIT'd program (build it with --aot=true)"; fi
+step "package: $(du -h "$archive" | cut -f1) compressed, native program $(du -h "$pkg/edgetransfer-device.bin" | cut -f1)"
+device() { "$pkg/edgetransfer-device" "$@"; }
+
+step "images: edgetransfer synth, 12 train and 3 test images per class"
+dotnet "$cli" synth --out "$work/images" --classes good,scratch,dent,stain --per-class 12 --test-per-class 3 >/dev/null
+line_config "$work/replay.json" "$pkg/bundle" "$work/state" "{ \"kind\": \"folder\", \"folder\": { \"path\": \"$work/images/train\", \"loop\": false } }"
+line_config "$work/synthetic.json" "$pkg/bundle" "$work/state" '{ "kind": "synthetic", "synthetic": { "seed": 7, "rate": 50 } }'
+sed -i 's#"goodClass": "good"#"goodClass": "good", "mode": "both"#' "$work/synthetic.json"
+test_image=$(ls "$work"/images/test/good/*.png | head -1)
+
+step "status, infer"
+expect status "bundle .* verified" -- device status --config "$work/replay.json"
+expect infer "^verdict +(good|defect|uncertain): [a-z]+ \([0-9.]+ %\), head v0001" -- device infer "$test_image" --config "$work/replay.json"
+
+step "collect + train + promotion"
+expect "collect 48 labelled images" "collected +48 samples" -- device collect --label auto --count 48 --timeout 600 --config "$work/replay.json"
+expect train "^result +Promoted" -- device train --config "$work/replay.json"
+promoted=$(grep -Eo "^head +v[0-9]+" <<<"$last_output" | awk '{print $2}')
+expect "status shows $promoted in service" "^head +$promoted \(trained" -- device status --config "$work/replay.json"
+expect "infer with $promoted" "^verdict .*head $promoted" -- device infer "$test_image" --config "$work/replay.json"
+
+step "anomaly fit, fit with defects, rollback"
+expect fit "^result +Promoted: a0001 in service" -- device fit --data "$work/images/train/good" --config "$work/replay.json"
+expect "fit --defects --json" '"result":"(promoted|kept)".*"imageAuroc":[0-9.]+' -- device fit --data "$work/images/train/good" --defects "$work/images/train/scratch" --json --config "$work/replay.json"
+expect "rollback --anomaly" "^rollback +a0002 → a0003" -- device rollback --anomaly --config "$work/replay.json"
+
+step "run in inspection mode both on the synthetic line (20 s)"
+expect run "^stopped +[1-9][0-9]* frames, [0-9]+ rejects, 0 errors" -- device run --config "$work/synthetic.json" --seconds 20 --print-every 100000
+grep -E "^memory +peak RSS" <<<"$last_output" || true
+
+echo "check-aot: PASSED — status, infer, collect + train + promotion, anomaly fit and rollback, run in mode both on the Native AOT linux-x64 package"
