@@ -56,7 +56,7 @@ public class AnomalyFitterCopiesTests
         Assert.Contains("Of the 12 good samples, 10 are copies of others", error.Message, StringComparison.Ordinal);
         Assert.Contains("2 different parts, fewer than the 5", error.Message, StringComparison.Ordinal);
         Assert.Equal(10, error.Data[AnomalyFitter.CopiesKey]);
-        Assert.Equal(2, error.Data[AnomalyFitter.DistinctKey]);
+        Assert.Equal(2, (int)error.Data[AnomalyFitter.ArrivedKey]! - (int)error.Data[AnomalyFitter.CopiesKey]!);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class AnomalyFitResult
     /// Good samples left out because they copy an earlier one (the same image again, identical blank images): they add nothing to
     /// the memory bank and would pull the threshold towards zero.
     /// </summary>
-    public int CopiesSetAside { get; init; }
+    public int CopiesSetAside => CopiesNamed.Count;
 
     // Each copy and the sample it copies, named as the fit was told (file names on the device).
     internal IReadOnlyList<(string Sample, string Of)> CopiesNamed { get; init; } = [];

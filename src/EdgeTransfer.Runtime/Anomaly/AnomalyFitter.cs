@@ -299,7 +299,6 @@ public sealed class AnomalyFitter
             TrainSamples = trainCount,
             HeldOutSamples = heldOut.Count,
             DefectSamples = defects.Count,
-            CopiesSetAside = copies.Count,
             CopiesNamed = copies,
             TrainPatches = patches,
             HeldOut = heldOut,
@@ -327,9 +326,6 @@ public sealed class AnomalyFitter
     /// </summary>
     internal const string CopiesKey = "EdgeTransfer.Copies";
 
-    /// <summary>Set beside <see cref="CopiesKey"/>: how many different good samples remained.</summary>
-    internal const string DistinctKey = "EdgeTransfer.DistinctGoodSamples";
-
     /// <summary>Set beside <see cref="CopiesKey"/>: how many good samples arrived, copies included.</summary>
     internal const string ArrivedKey = "EdgeTransfer.GoodSamplesArrived";
 
@@ -348,7 +344,6 @@ public sealed class AnomalyFitter
 
         var error = new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {good} good samples, {CopiesOfOthers(copied.Count, "is", "are")} ({Examples(copied, name)}): {(distinct == 1 ? "1 different part" : $"{distinct} different parts")}, fewer than the {min} the anomaly model needs. A copy (the same file again, a camera handing over the same frame, identical blank images) adds nothing to the model and would put the threshold near zero. Fit from images of different good parts; the model in service is unchanged."));
         error.Data[CopiesKey] = copied.Count;
-        error.Data[DistinctKey] = distinct;
         error.Data[ArrivedKey] = good;
         error.Data[CopyExamplesKey] = Examples(copied, name);
         throw error;

@@ -132,8 +132,9 @@ public sealed class DeviceAnomaly : IDisposable
                 // Enough image files, but unreadable ones left fewer parts than the plant's minimum.
                 throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {images} good images in '{goodFolder}', only {arrived} could be read; inspection.anomaly.minGoodParts in device.json asks for at least {anomaly.MinGoodParts}. Replace the unreadable images or add more, or lower the setting; the model in service is unchanged."), ex);
             }
-            catch (TrainingException ex) when (images > 0 && ex.Data[AnomalyFitter.CopiesKey] is int copies && ex.Data[AnomalyFitter.DistinctKey] is int distinct && ex.Data[AnomalyFitter.ArrivedKey] is int arrivedImages && ex.Data[AnomalyFitter.CopyExamplesKey] is string examples)
+            catch (TrainingException ex) when (images > 0 && ex.Data[AnomalyFitter.CopiesKey] is int copies && ex.Data[AnomalyFitter.ArrivedKey] is int arrivedImages && ex.Data[AnomalyFitter.CopyExamplesKey] is string examples)
             {
+                var distinct = arrivedImages - copies;
                 // The minimum counts different parts, and it is the plant's own setting that a folder of copies falls short of.
                 throw new TrainingException(string.Create(CultureInfo.InvariantCulture, $"Of the {arrivedImages} good images read from '{goodFolder}', {AnomalyFitter.CopiesOfOthers(copies, "is", "are")} ({examples}), which leaves {distinct} different {(distinct == 1 ? "part" : "parts")}; inspection.anomaly.minGoodParts in device.json asks for at least {anomaly.MinGoodParts}. A copy adds nothing to the model and would put the threshold near zero. Add images of different good parts; the model in service is unchanged."), ex);
             }
