@@ -2,6 +2,7 @@
 // Tasks: clean, build, test, models, bundle, package, pack, check-arm64, bench, fuzz, kill9 (kebab-case, as in cake-build/cake).
 
 #load "build/profiles.cake"
+#load "build/aot.cake"
 
 //////////////////////////////////////////////////////////////////////
 // ARGUMENTS
@@ -19,9 +20,9 @@ var fuzzSeed = Argument("fuzz-seed", 1);
 var versionSuffix = Argument("version-suffix", string.Empty);
 // IL-trimmed device packages (the default: half the size; --trim=false for an untrimmed runtime; docs/benchmarks.md).
 var trimDevice = Argument("trim", true);
-// Native AOT device program for the profiles of the build machine's own architecture (opt-in; needs clang; the others
-// stay JIT'd: ILCompiler does not cross-link here). aot-linker: the clang to use, default the first clang on PATH.
-var aotDevice = Argument("aot", false);
+// Native AOT device program (build/aot.cake): auto (default) where this machine has the toolchain for the profile, true
+// (or fail), false (JIT'd). aot-linker: the clang to use, default the first clang on PATH.
+var aotMode = ParseAotMode(Argument("aot", "auto"));
 var aotLinker = Argument("aot-linker", string.Empty);
 // Conv weights with at least this many values get packed 4-bit weights in the device bundle (ResNet18's 512×512×3×3); 0: plain INT8.
 var int4MinWeights = Argument("int4-min-weights", 2359296L);
@@ -104,13 +105,18 @@ Task("package")
         CleanDirectory(root);
         Information("package {0}: {1}, ONNX Runtime flavour {2}", profile.Name, profile.RuntimeIdentifier, profile.PackagedFlavour);
 
-        var aot = aotDevice && AotCanBuild(profile);
+        var aot = PlanAot(profile, aotMode, trimDevice, aotLinker);
+        Information(aot.Native ? "  {0}: Native AOT program (linked by {1})" : "  {0}: JIT'd program ({2})", profile.Name, aot.Linker, aot.Reason);
         var properties = new DotNetMSBuildSettings()
             .WithProperty("EdgeTransferOrtFlavour", profile.PackagedFlavour)
             .WithProperty("EdgeTransferTrimDevice", trimDevice ? "true" : "false");
-        if (aot)
+        if (aot.Native)
         {
-            properties = properties.WithProperty("EdgeTransferAotDevice", "true").WithProperty("EdgeTransferAotLinker", AotLinker());
+            properties = properties.WithProperty("EdgeTransferAotDevice", "true").WithProperty("EdgeTransferAotLinker", aot.Linker);
+            if (aot.ObjCopy != string.Empty)
+            {
+                properties = properties.WithProperty("ObjCopyName", aot.ObjCopy);
+            }
         }
 
         DotNetPublish(device, new DotNetPublishSettings
@@ -121,7 +127,7 @@ Task("package")
             OutputDirectory = root,
             MSBuildSettings = properties,
         });
-        if (aot)
+        if (aot.Native)
         {
             // The native program's symbols (34 MB, and the assemblies' pdbs it was compiled from) stay with the build, for
             // reading a device's crash, not in the package.
@@ -295,49 +301,6 @@ void TarGz(DirectoryPath root, FilePath archive)
 
 // Linux packages start through devices/launcher/edgetransfer-device, a shell script that refuses a package built for the
 // other CPU with a sentence instead of a loader error; the published program becomes edgetransfer-device.bin beside it.
-// Native AOT builds for the machine's own operating system and architecture only.
-bool AotCanBuild(DeviceProfile profile)
-{
-    var host = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
-    {
-        System.Runtime.InteropServices.Architecture.X64 => "linux-x64",
-        System.Runtime.InteropServices.Architecture.Arm64 => "linux-arm64",
-        _ => "none",
-    };
-    if (!trimDevice)
-    {
-        throw new Exception("aot=true needs the trimmed build (leave trim at its default, true).");
-    }
-
-    if (profile.RuntimeIdentifier != host || !IsRunningOnLinux())
-    {
-        Information("  {0}: JIT'd program (Native AOT builds only for this machine's {1})", profile.Name, host);
-        return false;
-    }
-
-    Information("  {0}: Native AOT program", profile.Name);
-    return true;
-}
-
-string AotLinker()
-{
-    if (aotLinker != string.Empty)
-    {
-        return aotLinker;
-    }
-
-    var path = (EnvironmentVariable("PATH") ?? string.Empty).Split(System.IO.Path.PathSeparator);
-    foreach (var name in new[] { "clang" }.Concat(Enumerable.Range(14, 10).Reverse().Select(v => $"clang-{v}")))
-    {
-        if (path.Any(dir => System.IO.File.Exists(System.IO.Path.Combine(dir, name))))
-        {
-            return name;
-        }
-    }
-
-    throw new Exception("aot=true needs clang on PATH (apt-get install clang), or name one with --aot-linker.");
-}
-
 void InstallLauncher(DirectoryPath root)
 {
     var program = root.CombineWithFilePath("edgetransfer-device");

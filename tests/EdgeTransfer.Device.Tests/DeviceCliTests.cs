@@ -15,6 +15,7 @@ public class DeviceCliTests : IClassFixture<BundleFixture>
         var status = device.Run("status");
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Contains("head       v0001 (initial", status.Output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^program    edgetransfer-device \d+\.\d+\.\d+\S*, JIT \(\.NET \d+[^)]*\), linux-", status.Output);
 
         // When it collects labelled parts from the line and trains
         var collect = device.Run("collect", "--label", "auto", "--count", "160");

@@ -31,6 +31,8 @@ public sealed class DeviceServiceTests(BundleFixture bundle) : IClassFixture<Bun
         try
         {
             logs.WaitFor(e => e.EventId.Id == 6001 && e.Message.Contains("Inspecting with bundle", StringComparison.Ordinal), Timeout);
+            // The log says which program runs (the tests run the JIT'd one; a package may be Native AOT)
+            Assert.Contains(logs.Entries, e => e.EventId.Id == 6000 && e.Message.StartsWith("Starting edgetransfer-device ", StringComparison.Ordinal) && e.Message.Contains(", JIT (.NET ", StringComparison.Ordinal));
             await WaitUntilAsync(() => notifier.Watchdogs >= 3, "three WATCHDOG=1 while frames flow", logs);
 
             // When the source freezes (the loop waits for a frame that never comes)

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The Native AOT device program (opt-in: `dotnet cake --target=package --aot=true`) checked end to end: Cake builds
-# the linux-x64 package compiled ahead of time (needs clang), the unpacked package verifies and holds no managed
-# assembly, and through its launcher:
+# The Native AOT device program (what `dotnet cake --target=package` builds wherever clang is present; build/aot.cake)
+# checked end to end: the linux-x64 package compiled ahead of time (built with --aot=true unless the one in
+# artifacts/packages already is), the unpacked package verifies and holds no managed assembly, and through its launcher:
 #   status, infer                 the bundle verifies; verdicts on synthetic part images (PNG)
 #   collect + train               labelled images stored, a head trained and promoted, status and infer show it
 #   fit, fit --defects --json     anomaly models fitted from good images (and scored on defects), promoted
 #   rollback --anomaly            the previous anomaly model back in service
 #   run                           inspection mode "both" on the synthetic line: frames inspected, no errors
-#   tools/scripts/check-aot.sh [--no-build]      (≈ 4 min with the build; --no-build: artifacts/packages as they are)
+#   run under systemd's protocol  with an MQTT broker (the CLI's embedded one) and NOTIFY_SOCKET/WATCHDOG_USEC as
+#                                 systemd sets them: READY=1 and WATCHDOG=1 arrive, `collect` and `train` sent over
+#                                 MQTT are answered, the head is trained and promoted, the log names the native program
+#   tools/scripts/check-aot.sh [--no-build]      (≈ 5 min with the build; --no-build: artifacts/packages as they are)
 # Skips with the reason and exit code 0 on a machine that is not x86-64 or has no clang.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,13 +23,18 @@ step() { echo "── $*"; }
 . tools/scripts/lib/arm64-user-space.sh   # line_config
 
 [ "$(uname -m)" = x86_64 ] || { echo "check-aot: SKIPPED — it builds the linux-x64 package, and this machine is $(uname -m)"; exit 0; }
+archive=artifacts/packages/edgetransfer-linux-x64.tar.gz
+native_archive() { [ -f "$archive" ] && tar -tzf "$archive" | grep -q '^\./edgetransfer-device\.bin$\|^edgetransfer-device\.bin$' && ! tar -tzf "$archive" | grep -q '\.dll$'; }
+if [ "$build" = 1 ] && native_archive; then
+  echo "── $archive is already the Native AOT program (the default package): not rebuilt"
+  build=0
+fi
 if [ "$build" = 1 ]; then
   has_clang() { command -v clang >/dev/null && return 0; local c; for c in $(compgen -c clang-); do [[ $c =~ ^clang-[0-9]+$ ]] && return 0; done; return 1; }
   has_clang || { echo "check-aot: SKIPPED — no clang to link the native program (apt-get install clang)"; exit 0; }
   dotnet tool restore >/dev/null
   dotnet cake --target=package --profiles=linux-x64 --aot=true
 fi
-archive=artifacts/packages/edgetransfer-linux-x64.tar.gz
 cli=tools/EdgeTransfer.Cli/bin/Release/net10.0/edgetransfer.dll
 [ -f "$archive" ] && [ -f "$cli" ] || fail "$archive or $cli is missing; build with: dotnet cake --target=package --profiles=linux-x64 --aot=true"
 
@@ -65,4 +73,41 @@ step "run in inspection mode both on the synthetic line (20 s)"
 expect run "^stopped +[1-9][0-9]* frames, [0-9]+ rejects, 0 errors" -- device run --config "$work/synthetic.json" --seconds 20 --print-every 100000
 grep -E "^memory +peak RSS" <<<"$last_output" || true
 
-echo "check-aot: PASSED — status, infer, collect + train + promotion, anomaly fit and rollback, run in mode both on the Native AOT linux-x64 package"
+step "run as a systemd service would (NOTIFY_SOCKET, WATCHDOG_USEC) with MQTT collect + train from the fleet side"
+command -v python3 >/dev/null || fail "python3 is needed to stand in for systemd's notify socket"
+port=$((20000 + RANDOM % 20000))
+sed "s#\"store\": { \"path\": \"$work/state\" }#\"store\": { \"path\": \"$work/state\" }, \"mqtt\": { \"host\": \"127.0.0.1\", \"port\": $port }#" "$work/synthetic.json" > "$work/mqtt.json"
+grep -q '"mqtt"' "$work/mqtt.json" || fail "could not add the mqtt section to the device.json of the check"
+python3 - "$work/notify.sock" "$work/notify.log" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True:
+        log.write(s.recv(4096).decode() + "\n")
+PY
+listener=$!
+dotnet "$cli" broker --port "$port" >"$work/broker.log" 2>&1 &
+broker=$!
+trap 'kill $listener $broker 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 50); do [ -S "$work/notify.sock" ] && break; sleep 0.1; done
+# Microsoft.Extensions.Hosting.Systemd talks to systemd only when the parent process is named systemd (or it is PID 1),
+# so a script of that name starts the program (and waits: not exec) the way systemd would.
+printf '#!/bin/sh\n"$@"\nexit $?\n' > "$work/systemd"; chmod +x "$work/systemd"
+NOTIFY_SOCKET="$work/notify.sock" WATCHDOG_USEC=2000000 "$work/systemd" "$pkg/edgetransfer-device" run --config "$work/mqtt.json" --seconds 60 --print-every 100000 >"$work/service.log" 2>&1 &
+service=$!
+for _ in $(seq 120); do grep -q "Connected to MQTT broker" "$work/service.log" && break; sleep 0.5; done
+grep -q "Connected to MQTT broker" "$work/service.log" || { cat "$work/service.log"; fail "the native program did not connect to the broker on port $port"; }
+fleet() { dotnet "$cli" fleet cmd arm64-check "$@" --broker "127.0.0.1:$port" --fleet ci; }
+expect "collect over MQTT" "ok|started|accepted" -- fleet collect --arg action=start --arg label=auto --arg maxSamples=48
+sleep 8
+expect "train over MQTT" "ok|Promoted|promoted|Kept|kept" -- fleet train --arg epochs=30
+wait "$service" || { cat "$work/service.log"; fail "the native program's run exited with an error"; }
+grep -q "^READY=1" "$work/notify.log" || fail "systemd never heard READY=1 (notify log: $(tr '\n' ' ' < "$work/notify.log"))"
+grep -q "^WATCHDOG=1" "$work/notify.log" || fail "the watchdog was never fed (notify log: $(tr '\n' ' ' < "$work/notify.log"))"
+grep -q "Starting edgetransfer-device .*, Native AOT, linux-x64" "$work/service.log" || fail "the log does not name the Native AOT program"
+grep -Eq "Training run .*(Promoted|Kept)" "$work/service.log" || { grep -i "train" "$work/service.log" | tail -5; fail "the MQTT train command did not finish a training run"; }
+echo "  │ notify     $(sort "$work/notify.log" | uniq -c | sed -E 's/^ +//' | tr '\n' ' ')"
+grep -E "Training run|^stopped" "$work/service.log" | sed 's/^/  │ /' | cut -c1-160
+
+echo "check-aot: PASSED — status, infer, collect + train + promotion, anomaly fit and rollback, run in mode both, systemd notify + watchdog and MQTT collect + train on the Native AOT linux-x64 package"

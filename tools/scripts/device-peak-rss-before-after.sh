@@ -7,6 +7,10 @@
 # (before the training command) and t = 40 s (after it), so a difference can be told apart into steady and training.
 #   git worktree add /tmp/before <commit>
 #   tools/scripts/device-peak-rss-before-after.sh /tmp/before .      (builds both; about 90 s per tree)
+# An argument may also be an unpacked linux-x64 package (a folder holding edgetransfer-device.bin): its program runs
+# through its launcher, as shipped (Native AOT or JIT'd), with this tree's CLI preparing the bundle and sending the
+# commands — so the shipped program can be set beside an older tree's in one session:
+#   tools/scripts/device-peak-rss-before-after.sh /tmp/before <unpacked package>
 # Environment: DOTNET_* and MALLOC_* settings (e.g. DOTNET_TieredPGO=0 DOTNET_GCgen0size=0x400000) reach both devices
 # alike; the package launcher sets DOTNET_GCgen0size=0x400000, MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=131072 and
 # MALLOC_TRIM_THRESHOLD_=131072, so export those to measure a device as it is shipped (this script runs the
@@ -14,14 +18,25 @@
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 <tree> [<tree> ...]" >&2; exit 2; }
 
+here=$(cd "$(dirname "$0")/../.." && pwd)
+
 run_tree() {
-  local tree E D work port extra pid
+  local tree E D work port extra pid program
   tree=$(cd "$1" && pwd)
-  echo "== $tree ($(git -C "$tree" log --oneline -1 2>/dev/null || echo "not a git tree"))"
-  dotnet build "$tree/tools/EdgeTransfer.Cli" -c Release -v q >/dev/null
-  dotnet build "$tree/src/EdgeTransfer.Device" -c Release -v q >/dev/null
-  E="dotnet $tree/tools/EdgeTransfer.Cli/bin/Release/net10.0/edgetransfer.dll"
-  D="$tree/src/EdgeTransfer.Device/bin/Release/net10.0/edgetransfer-device.dll"
+  if [ -f "$tree/edgetransfer-device.bin" ]; then
+    echo "== package $tree ($([ -n "$(compgen -G "$tree/*.dll")" ] && echo "JIT'd" || echo "Native AOT") program, through its launcher)"
+    dotnet build "$here/tools/EdgeTransfer.Cli" -c Release -v q >/dev/null
+    E="dotnet $here/tools/EdgeTransfer.Cli/bin/Release/net10.0/edgetransfer.dll"
+    D=("$tree/edgetransfer-device")
+    program="^$tree/edgetransfer-device.bin run"
+  else
+    echo "== $tree ($(git -C "$tree" log --oneline -1 2>/dev/null || echo "not a git tree"))"
+    dotnet build "$tree/tools/EdgeTransfer.Cli" -c Release -v q >/dev/null
+    dotnet build "$tree/src/EdgeTransfer.Device" -c Release -v q >/dev/null
+    E="dotnet $tree/tools/EdgeTransfer.Cli/bin/Release/net10.0/edgetransfer.dll"
+    D=(dotnet "$tree/src/EdgeTransfer.Device/bin/Release/net10.0/edgetransfer-device.dll")
+    program="^dotnet ${D[1]} run"
+  fi
   work=$(mktemp -d); port=$((20000 + RANDOM % 20000))
   extra=""; $E prepare --help 2>&1 | grep -q -- "--patch-layers" && extra="--patch-layers none"
   $E prepare --classes good,scratch,dent,stain --quantize int8 --no-float $extra --out "$work/bundle" >/dev/null
@@ -40,10 +55,10 @@ JSON
   $E broker --port "$port" >/dev/null 2>&1 &
   local broker=$!
   sleep 2
-  (cd "$work" && /usr/bin/time -v dotnet "$D" run --config device.json --seconds 45 --print-every 100000 > device.log 2>&1) &
+  (cd "$work" && /usr/bin/time -v "${D[@]}" run --config device.json --seconds 45 --print-every 100000 > device.log 2>&1) &
   local device=$!
   sleep 1
-  pid=$(pgrep -f "^dotnet $D run" | head -1)
+  pid=$(pgrep -f "$program" | head -1)
   # Resident memory once a second, and by mapping (anonymous, [heap], the JIT's double mapping, each library) at 25 s and 40 s.
   (
     local t=1

@@ -16,6 +16,7 @@ internal static class StatusCommand
             var head = device.Heads.Current!;
             var stats = device.Samples.Statistics;
             output.WriteLine($"device     {device.Options.Device.Id} (fleet {device.Options.Device.Fleet})");
+            output.WriteLine($"program    {DeviceProgram.Description}");
             output.WriteLine($"bundle     {manifest.BundleId} verified, backbone {device.Bundle.BackboneRole}, execution provider {device.Pipeline.Backbone.ExecutionProvider.ToString().ToLowerInvariant()}");
             output.WriteLine($"classes    {string.Join(", ", manifest.Classes)}");
             output.WriteLine($"head       {head.Name} ({head.Source.ToString().ToLowerInvariant()}, {head.CreatedAt:u})" +

@@ -6,6 +6,9 @@ namespace EdgeTransfer.Device.Hosting;
 /// <summary>The device service's log messages (source-generated, no formatting cost when the level is off).</summary>
 internal static partial class DeviceLog
 {
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Starting {Program}.")]
+    public static partial void Starting(ILogger logger, string program);
+
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Inspecting with bundle {BundleId}, head {Head}; source {Source}; state {StateDirectory}.")]
     public static partial void Started(ILogger logger, string bundleId, string head, string source, string stateDirectory);
 

@@ -137,6 +137,7 @@ public sealed class DeviceService : BackgroundService
 
     private async Task OpenAsync(CancellationToken cancellationToken)
     {
+        DeviceLog.Starting(_logger, DeviceProgram.Description);
         _device.BundleReplaced += (_, e) =>
         {
             _settings.Output.WriteLine($"deployed   bundle {e.Host.Bundle.BundleId} replaced {e.PreviousBundleId}");
