@@ -51,6 +51,18 @@ public sealed class AgentOutageTests(AgentEnvironment environment)
         // And the log has the lost connection and the reconnect
         Assert.Contains(device.Logs.Entries, e => e.EventId.Id == 3 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.StartsWith("Disconnected from MQTT broker", StringComparison.Ordinal));
         device.Logs.WaitFor(e => e.EventId.Id == 1 && e.Message.StartsWith("Connected to MQTT broker", StringComparison.Ordinal), Fleet.Wait, after: mark);
+
+        // And each failed attempt during the outage is one warning with the reason and the delay, no stack trace
+        // (that goes to the Debug level): an hour without a broker must not fill the journal with traces
+        var attempts = device.Logs.Entries.Where(e => e.EventId.Id == 2).ToList();
+        Assert.NotEmpty(attempts);
+        Assert.All(attempts, e =>
+        {
+            Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, e.Level);
+            Assert.Null(e.Exception);
+            Assert.Matches(@"^Cannot connect to MQTT broker 127\.0\.0\.1:\d+: \S.*; retrying in \d+(\.\d)? s\.$", e.Message);
+        });
+        Assert.Contains(device.Logs.Entries, e => e.EventId.Id == 9 && e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Exception is not null);
     }
 
     private static SortedSet<long> Seqs(IEnumerable<Mqtt.Client.ReceivedMessage> messages) =>

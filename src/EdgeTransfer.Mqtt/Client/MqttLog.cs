@@ -8,8 +8,11 @@ internal static partial class MqttLog
     [LoggerMessage(1, LogLevel.Information, "Connected to MQTT broker {Host}:{Port} as {ClientId} (session present: {SessionPresent}).")]
     public static partial void Connected(ILogger logger, string host, int port, string clientId, bool sessionPresent);
 
-    [LoggerMessage(2, LogLevel.Warning, "Cannot connect to MQTT broker {Host}:{Port}; retrying in {Delay}.")]
-    public static partial void ConnectFailed(ILogger logger, Exception exception, string host, int port, TimeSpan delay);
+    // One line per attempt, without the stack trace: a broker that is down for an hour is an attempt every 30 s in the
+    // journal, and the reason ("Connection refused", "Name or service not known") is what the technician acts on. The
+    // exception itself goes to ConnectAttemptDetail at Debug level.
+    [LoggerMessage(2, LogLevel.Warning, "Cannot connect to MQTT broker {Host}:{Port}: {Reason}; retrying in {DelaySeconds:0.#} s.")]
+    public static partial void ConnectFailed(ILogger logger, string host, int port, string reason, double delaySeconds);
 
     [LoggerMessage(3, LogLevel.Warning, "Disconnected from MQTT broker ({Reason}); the outbox keeps messages until it is back.")]
     public static partial void Disconnected(ILogger logger, string reason);
@@ -26,6 +29,9 @@ internal static partial class MqttLog
     [LoggerMessage(7, LogLevel.Information, "Command {Command}: {Outcome}.")]
     public static partial void CommandHandled(ILogger logger, string command, string outcome);
 
-    [LoggerMessage(8, LogLevel.Error, "Cannot connect to MQTT broker {Host}:{Port}: {Reason} Retrying in {Delay}.")]
-    public static partial void ConnectRefused(ILogger logger, Exception exception, string host, int port, string reason, TimeSpan delay);
+    [LoggerMessage(8, LogLevel.Error, "Cannot connect to MQTT broker {Host}:{Port}: {Reason} Retrying in {DelaySeconds:0.#} s.")]
+    public static partial void ConnectRefused(ILogger logger, string host, int port, string reason, double delaySeconds);
+
+    [LoggerMessage(9, LogLevel.Debug, "Connection attempt to MQTT broker {Host}:{Port} failed.")]
+    public static partial void ConnectAttemptDetail(ILogger logger, Exception exception, string host, int port);
 }

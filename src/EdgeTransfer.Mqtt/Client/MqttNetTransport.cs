@@ -215,12 +215,14 @@ public sealed class MqttNetTransport : IMqttTransport
                 if (ex is BrokerConnectionException or InvalidSettingException)
                 {
                     // Refused or misconfigured: retrying alone will not help, someone has to act.
-                    MqttLog.ConnectRefused(_logger, ex, _options.Host, _options.Port, ex is BrokerConnectionException refused ? refused.Reason : ex.Message, delay);
+                    MqttLog.ConnectRefused(_logger, _options.Host, _options.Port, ex is BrokerConnectionException refused ? refused.Reason : ex.Message, delay.TotalSeconds);
                 }
                 else
                 {
-                    MqttLog.ConnectFailed(_logger, ex, _options.Host, _options.Port, delay);
+                    MqttLog.ConnectFailed(_logger, _options.Host, _options.Port, ConnectFailure.Describe(ex), delay.TotalSeconds);
                 }
+
+                MqttLog.ConnectAttemptDetail(_logger, ex, _options.Host, _options.Port);
 
                 ResetConnected();
                 try

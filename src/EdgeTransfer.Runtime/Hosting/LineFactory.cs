@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using EdgeTransfer.Runtime.Capture;
 using EdgeTransfer.Runtime.Configuration;
 using EdgeTransfer.Runtime.Lines;
@@ -81,7 +82,7 @@ public static class LineFactory
             Polarity = reject.Gpio.ActiveHigh ? OutputPolarity.ActiveHigh : OutputPolarity.ActiveLow,
         };
         return OperatingSystem.IsLinux()
-            ? RejectLine.OpenChip(reject.Gpio.Chip, lineOptions, timeProvider)
+            ? OpenRejectChip(reject.Gpio.Chip, lineOptions, timeProvider)
             : throw new InvalidSettingException("device.json: reject.kind", "GPIO lines are opened through the Linux GPIO character device; on this OS set reject.kind to \"none\".");
     }
 
@@ -99,8 +100,39 @@ public static class LineFactory
             Debounce = TimeSpan.FromMilliseconds(gpio.DebounceMs),
         };
         return OperatingSystem.IsLinux()
-            ? GpioTrigger.OpenChip(gpio.Chip, options, timeProvider)
+            ? OpenTriggerChip(gpio.Chip, options, timeProvider)
             : throw new InvalidSettingException("device.json: trigger.kind", "GPIO lines are opened through the Linux GPIO character device; on this OS use \"free-running\".");
+    }
+
+    [SupportedOSPlatform("linux")]
+    private static RejectLine OpenRejectChip(int chip, RejectLineOptions options, TimeProvider? timeProvider) =>
+        OpenChip(() => RejectLine.OpenChip(chip, options, timeProvider), "reject", chip, options.Pin, "\"none\"");
+
+    [SupportedOSPlatform("linux")]
+    private static GpioTrigger OpenTriggerChip(int chip, GpioTriggerOptions options, TimeProvider? timeProvider) =>
+        OpenChip(() => GpioTrigger.OpenChip(chip, options, timeProvider), "trigger", chip, options.Pin, "\"free-running\"");
+
+    // The GPIO character device is reached through libgpiod, which System.Device.Gpio loads at run time: a machine without
+    // it (or without the chip, or without the rights to it) fails here, and the technician gets the key and the remedy
+    // instead of the driver's exception and a stack trace.
+    private static T OpenChip<T>(Func<T> open, string section, int chip, int pin, string fallback)
+    {
+        try
+        {
+            return open();
+        }
+        catch (PlatformNotSupportedException ex)
+        {
+            throw new InvalidSettingException(
+                $"device.json: {section}.gpio",
+                $"GPIO chip {chip} cannot be opened because libgpiod is not installed on this machine ({ex.Message.Split(". ")[0]}); install it (Debian, Raspberry Pi OS: apt-get install libgpiod2), or set {section}.kind to {fallback}.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Runtime.InteropServices.ExternalException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            throw new InvalidSettingException(
+                $"device.json: {section}.gpio",
+                $"GPIO chip {chip}, pin {pin} cannot be opened: {ex.Message.TrimEnd('.')}. Check the chip and pin with gpioinfo (/dev/gpiochip{chip}) and that the service's user may use it (group gpio).");
+        }
     }
 
     /// <summary>The class mix of a simulated line: 70 % good parts, the rest spread evenly over the defect classes.</summary>
