@@ -142,6 +142,13 @@ Task("package")
             InstallLauncher(root);
         }
 
+        if (aot.Native && profile.RuntimeIdentifier == "linux-x64")
+        {
+            // The instruction set the native program is compiled for (IlcInstructionSet x86-64-v3 in the device's project),
+            // as /proc/cpuinfo names it: the launcher refuses a CPU without them with a sentence.
+            System.IO.File.WriteAllText(root.CombineWithFilePath("cpu-flags").FullPath, "avx avx2 bmi1 bmi2 f16c fma movbe\n");
+        }
+
         CopyDirectory(bundleDir, root.Combine("bundle"));
         var source = Directory($"./devices/{profile.Name}");
         CopyFile(source + File("device.json"), root.CombineWithFilePath("device.json"));

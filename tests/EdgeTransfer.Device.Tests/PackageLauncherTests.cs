@@ -93,6 +93,49 @@ public sealed class PackageLauncherTests : IDisposable
     }
 
     [Fact]
+    public void NativeProgramForACpuWithoutItsInstructionSet_IsRefused_NamingWhatIsMissing()
+    {
+        if (!OnLinux)
+        {
+            return;
+        }
+
+        // Given a native program for this CPU whose package lists a CPU flag this machine has and one no CPU has
+        File.Copy("/bin/echo", Program);
+        var present = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags", StringComparison.Ordinal) || l.StartsWith("Features", StringComparison.Ordinal))
+            .Split(':')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        File.WriteAllText(Path.Combine(_package, "cpu-flags"), $"{present} no_such_flag\n");
+
+        // When the package is started
+        var (exit, output, error) = Run("status");
+
+        // Then it is refused before the program runs, naming the missing flag and the package to build instead
+        Assert.Equal(126, exit);
+        Assert.Empty(output);
+        Assert.Contains("and this CPU lacks no_such_flag; install a package built with: dotnet cake --target=package --aot=false", error, StringComparison.Ordinal);
+        Assert.DoesNotContain($"lacks {present}", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NativeProgramForACpuWithItsInstructionSet_Starts()
+    {
+        if (!OnLinux || !File.ReadLines("/proc/cpuinfo").Any(l => l.StartsWith("flags", StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        // Given a native program whose listed CPU flags this machine has
+        File.Copy("/bin/echo", Program);
+        var flags = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags", StringComparison.Ordinal)).Split(':')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        File.WriteAllText(Path.Combine(_package, "cpu-flags"), string.Join(' ', flags.Take(3)) + "\n");
+
+        // When the package is started, then the program runs
+        var (exit, output, _) = Run("status");
+        Assert.Equal(0, exit);
+        Assert.Equal("status", output.Trim());
+    }
+
+    [Fact]
     public void MissingProgram_IsNamed()
     {
         if (!OnLinux)

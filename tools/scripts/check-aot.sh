@@ -24,7 +24,12 @@ step() { echo "── $*"; }
 
 [ "$(uname -m)" = x86_64 ] || { echo "check-aot: SKIPPED — it builds the linux-x64 package, and this machine is $(uname -m)"; exit 0; }
 archive=artifacts/packages/edgetransfer-linux-x64.tar.gz
-native_archive() { [ -f "$archive" ] && tar -tzf "$archive" | grep -q '^\./edgetransfer-device\.bin$\|^edgetransfer-device\.bin$' && ! tar -tzf "$archive" | grep -q '\.dll$'; }
+# The listing is read whole first: with pipefail, grep -q closing the pipe early would make tar's SIGPIPE the answer.
+native_archive() {
+  local listing
+  [ -f "$archive" ] && listing=$(tar -tzf "$archive") || return 1
+  grep -Eq '^(\./)?edgetransfer-device\.bin$' <<<"$listing" && ! grep -q '\.dll$' <<<"$listing"
+}
 if [ "$build" = 1 ] && native_archive; then
   echo "── $archive is already the Native AOT program (the default package): not rebuilt"
   build=0
@@ -43,7 +48,8 @@ pkg="$work/pkg"; mkdir -p "$pkg"
 tar -xzf "$archive" -C "$pkg"
 (cd "$pkg" && sha256sum -c --quiet SHA256SUMS) || fail "the unpacked package does not match its SHA256SUMS"
 if compgen -G "$pkg/*.dll" >/dev/null; then fail "the package holds managed assemblies: it is the JIT'd program (build it with --aot=true)"; fi
-step "package: $(du -h "$archive" | cut -f1) compressed, native program $(du -h "$pkg/edgetransfer-device.bin" | cut -f1)"
+[ -f "$pkg/cpu-flags" ] || fail "the native linux-x64 package has no cpu-flags file (the launcher's check of the instruction set it is compiled for)"
+step "package: $(du -h "$archive" | cut -f1) compressed, native program $(du -h "$pkg/edgetransfer-device.bin" | cut -f1), for CPUs with: $(cat "$pkg/cpu-flags")"
 device() { "$pkg/edgetransfer-device" "$@"; }
 
 step "images: edgetransfer synth, 12 train and 3 test images per class"
