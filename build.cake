@@ -3,6 +3,7 @@
 
 #load "build/profiles.cake"
 #load "build/aot.cake"
+#load "build/glibc.cake"
 
 //////////////////////////////////////////////////////////////////////
 // ARGUMENTS
@@ -99,13 +100,14 @@ Task("package")
     .Does(() =>
 {
     EnsureDirectoryExists(packagesDir);
+    var aotPlans = PlanAot(SelectProfiles(profileFilter), aotMode, trimDevice, aotLinker);
     foreach (var profile in SelectProfiles(profileFilter))
     {
         var root = packagesDir.Combine(profile.Name);
         CleanDirectory(root);
         Information("package {0}: {1}, ONNX Runtime flavour {2}", profile.Name, profile.RuntimeIdentifier, profile.PackagedFlavour);
 
-        var aot = PlanAot(profile, aotMode, trimDevice, aotLinker);
+        var aot = aotPlans[profile.Name];
         Information(aot.Native ? "  {0}: Native AOT program (linked by {1})" : "  {0}: JIT'd program ({2})", profile.Name, aot.Linker, aot.Reason);
         var properties = new DotNetMSBuildSettings()
             .WithProperty("EdgeTransferOrtFlavour", profile.PackagedFlavour)
@@ -140,6 +142,13 @@ Task("package")
         if (!profile.IsWindows)
         {
             InstallLauncher(root);
+        }
+
+        if (!profile.IsWindows && GlibcFloor(root) is { } glibc)
+        {
+            // Read by the launcher, which refuses an older glibc with a sentence instead of the loader's error.
+            System.IO.File.WriteAllText(root.CombineWithFilePath("glibc-min").FullPath, glibc + "\n");
+            Information("  {0}: needs glibc {1} or newer", profile.Name, glibc);
         }
 
         if (aot.Native && profile.RuntimeIdentifier == "linux-x64")

@@ -20,12 +20,30 @@ AotMode ParseAotMode(string value) => value.Trim().ToLowerInvariant() switch
     _ => throw new CakeException($"--aot={value}: use auto (the default: Native AOT where this machine has the toolchain), true (Native AOT or fail) or false (JIT'd)."),
 };
 
-// The plan for one profile; throws for aot=true when the toolchain is missing, naming what is missing.
+// The plan of every profile, made before any is built, so that aot=true fails before the first two-minute compile.
+// Throws for aot=true when a Linux profile's toolchain is missing, and for a linker named with --aot-linker that cannot
+// be started; Windows profiles are JIT'd in every mode.
+Dictionary<string, AotPlan> PlanAot(IEnumerable<DeviceProfile> profiles, AotMode mode, bool trimmed, string linkerArgument)
+{
+    var plans = new Dictionary<string, AotPlan>(StringComparer.Ordinal);
+    foreach (var profile in profiles)
+    {
+        plans[profile.Name] = PlanAot(profile, mode, trimmed, linkerArgument);
+    }
+
+    return plans;
+}
+
 AotPlan PlanAot(DeviceProfile profile, AotMode mode, bool trimmed, string linkerArgument)
 {
     if (mode == AotMode.Never)
     {
         return new AotPlan(false, "", "", "aot=false");
+    }
+
+    if (profile.IsWindows)
+    {
+        return new AotPlan(false, "", "", "Windows programs are JIT'd: Native AOT builds Windows programs only on Windows");
     }
 
     var reason = AotBlocker(profile, trimmed, linkerArgument, out var linker, out var objCopy);
@@ -50,9 +68,9 @@ string AotBlocker(DeviceProfile profile, bool trimmed, string linkerArgument, ou
         return "Native AOT needs the trimmed build (trim=false was given)";
     }
 
-    if (profile.IsWindows || !IsRunningOnLinux())
+    if (!IsRunningOnLinux())
     {
-        return "Native AOT programs for Linux are built on Linux, and Windows programs on Windows";
+        return "Native AOT programs for Linux are built on Linux";
     }
 
     var host = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
@@ -97,7 +115,8 @@ string AotBlocker(DeviceProfile profile, bool trimmed, string linkerArgument, ou
     System.IO.File.WriteAllText(source.FullPath, "int main(void) { return 0; }\n");
     var settings = new ProcessSettings
     {
-        Arguments = $"--target={triple} \"{source.FullPath}\" -o \"{probeDir.CombineWithFilePath("probe").FullPath}\" -ldl -lrt -lm",
+        // --target only when crossing: ILCompiler passes it then too, and a gcc named with --aot-linker does not know it.
+        Arguments = $"{(cross ? $"--target={triple} " : "")}\"{source.FullPath}\" -o \"{probeDir.CombineWithFilePath("probe").FullPath}\" -ldl -lrt -lm",
         RedirectStandardError = true,
         RedirectStandardOutput = true,
     };
@@ -109,6 +128,12 @@ string AotBlocker(DeviceProfile profile, bool trimmed, string linkerArgument, ou
     }
     catch (Exception ex)
     {
+        if (linkerArgument != string.Empty)
+        {
+            // A linker someone named is not silently replaced by the JIT'd program.
+            throw new CakeException($"--aot-linker={linkerArgument} could not be started: {ex.Message}");
+        }
+
         return $"{linker} could not be started: {ex.Message}";
     }
 

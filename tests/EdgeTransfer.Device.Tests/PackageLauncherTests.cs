@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using EdgeTransfer.Testing;
 
 namespace EdgeTransfer.Device.Tests;
@@ -133,6 +134,38 @@ public sealed class PackageLauncherTests : IDisposable
         var (exit, output, _) = Run("status");
         Assert.Equal(0, exit);
         Assert.Equal("status", output.Trim());
+    }
+
+    [Theory]
+    [InlineData("2.999", true)] // newer than any glibc: refused, naming both versions
+    [InlineData("3.1", true)]
+    [InlineData("2.17", false)] // older than this machine's: starts
+    public void PackageNeedingANewerGlibc_IsRefused_NamingBothVersions(string needed, bool refused)
+    {
+        if (!OnLinux || !File.Exists("/usr/bin/getconf"))
+        {
+            return;
+        }
+
+        // Given a program for this CPU whose package needs the given glibc
+        File.Copy("/bin/echo", Program);
+        File.WriteAllText(Path.Combine(_package, "glibc-min"), needed + "\n");
+
+        // When the package is started
+        var (exit, output, error) = Run("status");
+
+        // Then an older glibc than needed is refused before the loader, with both versions and what to build instead
+        if (refused)
+        {
+            Assert.Equal(126, exit);
+            Assert.Empty(output);
+            Assert.Matches($@"this package needs glibc {Regex.Escape(needed)} or newer, and this machine has glibc 2\.\d+; .*--aot=false", error);
+        }
+        else
+        {
+            Assert.Equal(0, exit);
+            Assert.Equal("status", output.Trim());
+        }
     }
 
     [Fact]

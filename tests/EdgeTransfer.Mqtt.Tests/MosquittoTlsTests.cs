@@ -1,6 +1,7 @@
 using EdgeTransfer.Mqtt.Client;
 using EdgeTransfer.Mqtt.Tests.Infrastructure;
 using EdgeTransfer.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeTransfer.Mqtt.Tests;
 
@@ -32,9 +33,15 @@ public sealed class MosquittoTlsTests : IDisposable
         TestCertificates.WriteBrokerFiles(otherDirectory);
         options.Tls = new MqttTlsSettings { CaFile = Path.Combine(otherDirectory, "ca.crt"), TargetHost = "localhost" };
         options.StateDirectory = _temp.Combine("d1b");
-        await using var impostor = new MqttConnection(options);
+        var log = new ListLogger();
+        await using var impostor = new MqttConnection(options, log);
         await impostor.StartAsync();
         await Assert.ThrowsAsync<TimeoutException>(() => impostor.WaitConnectedAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2)));
+
+        // And the log says why, in one line: the broker's certificate does not lead to the configured CA
+        var warning = await log.WaitForAsync(LogLevel.Warning, t => t.StartsWith("Cannot connect to MQTT broker", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.Contains("does not lead to the CA in mqtt.tls.caFile", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", warning, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,8 +30,17 @@ native_archive() {
   [ -f "$archive" ] && listing=$(tar -tzf "$archive") || return 1
   grep -Eq '^(\./)?edgetransfer-device\.bin$' <<<"$listing" && ! grep -q '\.dll$' <<<"$listing"
 }
-if [ "$build" = 1 ] && native_archive; then
-  echo "── $archive is already the Native AOT program (the default package): not rebuilt"
+# Reused only when it is native and built from this very tree (its --version carries the commit; no local changes).
+built_from_here() {
+  local dir version
+  dir=$(mktemp -d)
+  tar -xzf "$archive" -C "$dir" --wildcards '*edgetransfer-device.bin' 2>/dev/null || { rm -rf "$dir"; return 1; }
+  version=$("$dir"/edgetransfer-device.bin --version 2>/dev/null || true)
+  rm -rf "$dir"
+  [[ "$version" == *"+$(git rev-parse HEAD 2>/dev/null)"* ]] && git diff --quiet HEAD 2>/dev/null
+}
+if [ "$build" = 1 ] && native_archive && built_from_here; then
+  echo "── $archive is already the Native AOT program of this commit (the default package): not rebuilt"
   build=0
 fi
 if [ "$build" = 1 ]; then

@@ -176,7 +176,7 @@ internal sealed class DeviceSession : IDisposable
     private async Task PublishReplyAsync(CommandDispatch dispatch, CancellationToken cancellationToken)
     {
         var reply = Stamp(dispatch.Reply);
-        MqttLog.CommandHandled(_logger, reply.Command, reply.Ok ? "ok" : $"{reply.Error!.Code}: {reply.Error.Message}");
+        MqttLog.CommandHandled(_logger, reply.Command, reply.Ok ? "ok" : $"{reply.Error!.Code}: {reply.Error.Message.TrimEnd('.')}");
         try
         {
             var outcome = await _transport.PublishAsync(dispatch.ReplyTopic, ProtocolJson.Serialize(reply), new PublishSettings { CorrelationData = dispatch.CorrelationData }, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
@@ -70,7 +71,7 @@ internal static class MqttCredentials
         var builder = new MqttClientTlsOptionsBuilder()
             .UseTls(true)
             .WithTargetHost(tls.TargetHost ?? host)
-            .WithCertificateValidationHandler(args => IsTrusted(args, trusted));
+            .WithCertificateValidationHandler(args => IsTrusted(args, trusted, tls.TargetHost ?? host));
         if (LoadClientCertificate(tls) is { } client)
         {
             builder = builder.WithClientCertificates([client]);
@@ -114,11 +115,20 @@ internal static class MqttCredentials
         }
     }
 
-    private static bool IsTrusted(MqttClientCertificateValidationEventArgs args, X509Certificate2Collection trusted)
+    // A broker that is not trusted is refused with the reason, thrown from the validation so that it becomes the
+    // handshake's own error and the connection warning's reason ("does not lead to the CA in mqtt.tls.caFile"), instead
+    // of SslStream's "rejected by the provided RemoteCertificateValidationCallback" for every cause.
+    private static bool IsTrusted(MqttClientCertificateValidationEventArgs args, X509Certificate2Collection trusted, string host)
     {
-        if (args.Certificate is null || (args.SslPolicyErrors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+        if (args.Certificate is null || (args.SslPolicyErrors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
         {
-            return false;
+            throw new AuthenticationException("the broker sent no certificate");
+        }
+
+        using var certificate = new X509Certificate2(args.Certificate);
+        if ((args.SslPolicyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            throw new AuthenticationException($"the broker's certificate ({certificate.Subject}) is not issued for '{host}', the name the device connects to (mqtt.host)");
         }
 
         // Trust only the configured CA, not the machine's store: a plant broker uses its own CA.
@@ -126,7 +136,12 @@ internal static class MqttCredentials
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var certificate = new X509Certificate2(args.Certificate);
-        return chain.Build(certificate);
+        if (!chain.Build(certificate))
+        {
+            var status = string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim().TrimEnd('.')).Where(s => s.Length > 0).Distinct());
+            throw new AuthenticationException($"the broker's certificate ({certificate.Subject}, issued by {certificate.Issuer}) does not lead to the CA in mqtt.tls.caFile{(status.Length > 0 ? $": {status}" : string.Empty)}");
+        }
+
+        return true;
     }
 }
