@@ -35,8 +35,14 @@ internal sealed class ConnectionProblemLogger(ILogger? inner) : ILogger
         }
 
         // The cause alone ("Connection refused"): the formatted text carries the retry delay, which changes
-        // every attempt and would turn one outage into a new error line per retry.
-        var text = cause?.Message ?? formatter(state, exception).Split(';', 2)[0];
+        // every attempt and would turn one outage into a new error line per retry. A failed connection attempt is
+        // logged without its exception, with the cause as the message's Reason value.
+        var text = Reason(state) ?? cause?.Message ?? formatter(state, exception).Split(';', 2)[0];
         Volatile.Write(ref _last, text);
     }
+
+    private static string? Reason<TState>(TState state) =>
+        state is IEnumerable<KeyValuePair<string, object?>> values
+            ? values.FirstOrDefault(v => v.Key == "Reason").Value as string
+            : null;
 }
