@@ -53,12 +53,12 @@ public sealed class FleetClient : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                var why = errors.Last is { } last ? Innermost(last).Message.TrimEnd('.') : "no answer";
+                var why = errors.LastReason ?? "no answer";
                 throw new BrokerConnectionException(
                     options.Broker.Host,
                     options.Broker.Port,
                     $"no connection within {options.ConnectTimeout.TotalSeconds:0.#} s ({why}); check --broker, that the broker runs (edgetransfer broker starts one) and --username/--password-file/--tls-ca.",
-                    errors.Last);
+                    errors.LastException);
             }
 
             return client;
@@ -106,18 +106,6 @@ public sealed class FleetClient : IAsyncDisposable
         {
             await _connection.DisposeAsync();
         }
-    }
-
-    private static Exception Innermost(Exception exception)
-    {
-        // Bounded by the depth of the chain; MQTTnet wraps the socket error once or twice.
-        var e = exception;
-        for (var depth = 0; e.InnerException is not null && depth < 8; depth++)
-        {
-            e = e.InnerException;
-        }
-
-        return e;
     }
 
     private async Task OnMessageAsync(ReceivedMessage message)

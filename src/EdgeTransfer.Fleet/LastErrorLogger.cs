@@ -3,25 +3,53 @@ using Microsoft.Extensions.Logging;
 namespace EdgeTransfer.Fleet;
 
 /// <summary>
-/// Keeps the newest warning's exception from the MQTT client's reconnect loop, so that "cannot connect"
-/// can say why (connection refused, TLS, bad credentials) instead of only "timed out".
+/// Keeps why the MQTT client's newest connection attempt failed, so that "cannot connect" can say it (connection
+/// refused, TLS, bad credentials) instead of only "timed out": the attempt's warning carries the cause as its Reason
+/// value, and its exception comes at Debug level (MQTT client event 9).
 /// </summary>
 internal sealed class LastErrorLogger : ILogger
 {
-    private Exception? _last;
+    private string? _reason;
+    private Exception? _exception;
 
-    public Exception? Last => Volatile.Read(ref _last);
+    /// <summary>The newest failure's cause in words, or null.</summary>
+    public string? LastReason => Volatile.Read(ref _reason);
+
+    /// <summary>The newest failure's exception, or null.</summary>
+    public Exception? LastException => Volatile.Read(ref _exception);
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (exception is not null && logLevel >= LogLevel.Warning)
+        if (exception is not null)
         {
-            Volatile.Write(ref _last, exception);
+            Volatile.Write(ref _exception, exception);
+        }
+
+        if (logLevel < LogLevel.Warning)
+        {
+            return;
+        }
+
+        var reason = state is IEnumerable<KeyValuePair<string, object?>> values ? values.FirstOrDefault(v => v.Key == "Reason").Value as string : null;
+        if (reason is null && exception is not null)
+        {
+            var inner = exception;
+            while (inner.InnerException is { } next)
+            {
+                inner = next;
+            }
+
+            reason = inner.Message;
+        }
+
+        if (reason is not null)
+        {
+            Volatile.Write(ref _reason, reason.Trim().TrimEnd('.'));
         }
     }
 }
