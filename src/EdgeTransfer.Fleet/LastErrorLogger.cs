@@ -1,3 +1,4 @@
+using EdgeTransfer.Mqtt.Client;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeTransfer.Fleet;
@@ -38,13 +39,7 @@ internal sealed class LastErrorLogger : ILogger
         var reason = state is IEnumerable<KeyValuePair<string, object?>> values ? values.FirstOrDefault(v => v.Key == "Reason").Value as string : null;
         if (reason is null && exception is not null)
         {
-            var inner = exception;
-            while (inner.InnerException is { } next)
-            {
-                inner = next;
-            }
-
-            reason = inner.Message;
+            reason = ConnectFailure.Describe(exception);
         }
 
         if (reason is not null)
